@@ -114,7 +114,7 @@ class Draft:
 
     entity: dict[str, Any]
     location: Location
-    source: Literal["terraform", "yaml"]
+    source: Literal["terraform", "yaml", "catalog"]
     lookups: list[Lookup] = field(default_factory=list)
 
 

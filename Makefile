@@ -1,0 +1,31 @@
+# The two commands (see README): `make demo` and `make test`.
+# Everything they need is installed by .ci/setup, idempotently.
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup demo build test bench clean
+
+setup:
+	@bash .ci/setup
+
+## Build the portal from the embedded demo org and serve it with live reload.
+demo: setup
+	$(PY) -m generator.cli serve --host $(HOST) --port $(PORT)
+
+## Build the demo portal into site/ without serving.
+build: setup
+	$(PY) -m generator.cli build
+
+## The whole test suite, browser tests included (Debian's Chromium).
+test: setup
+	@bash .ci/setup --browser
+	$(PY) -m pytest -n 2 --dist loadfile -q -rs $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) bench/bench_catalog.py
+	$(PY) bench/bench_portal.py
+	$(PY) bench/bench_docs.py
+
+clean:
+	rm -rf build site .lookout-cache

@@ -1,0 +1,61 @@
+"""catalog.json: the one artifact between the halves (docs/catalog-schema.md).
+
+Writing is deterministic to the byte: keys sorted, lists already in a
+stable order, no timestamps, no machine paths. Reading refuses a schema
+version newer than this code knows.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from generator.link import Catalog
+
+SCHEMA_VERSION = 1
+
+
+class CatalogFileError(Exception):
+    pass
+
+
+def to_json_bytes(catalog: Catalog) -> bytes:
+    doc = {
+        "schema_version": SCHEMA_VERSION,
+        "sources": catalog.sources,
+        "entities": catalog.entities,
+        "problems": [p.to_json() for p in catalog.problems],
+    }
+    return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def write_catalog(catalog: Catalog, path: Path) -> None:
+    """Write atomically: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".catalog-", suffix=".json", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(to_json_bytes(catalog))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_catalog(path: Path) -> dict[str, Any]:
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CatalogFileError(f"{path}: no such file (run `lookout catalog` first)") from None
+    except (OSError, ValueError) as exc:
+        raise CatalogFileError(f"{path}: not a readable catalog.json ({exc})") from None
+    version = doc.get("schema_version") if isinstance(doc, dict) else None
+    if not isinstance(version, int):
+        raise CatalogFileError(f"{path}: no schema_version; is this a Lookout catalog.json?")
+    if version > SCHEMA_VERSION:
+        raise CatalogFileError(
+            f"{path}: schema_version {version} is newer than this Lookout supports ({SCHEMA_VERSION}); "
+            f"upgrade Lookout to read it")
+    return doc

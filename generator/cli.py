@@ -1,0 +1,151 @@
+"""The `lookout` command line.
+
+A user's mistake (bad config, missing file, unknown entity) is one clear
+line on stderr and exit code 2; problems in repos are recorded, not fatal.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from generator.config import Config, ConfigError, load_config
+
+DEFAULT_CATALOG = Path("build/catalog.json")
+
+
+class UserError(click.ClickException):
+    exit_code = 2
+
+
+def _config(config_file: Path | None, repos: tuple[Path, ...] = (), manifest: Path | None = None,
+            org: Path | None = None) -> Config:
+    try:
+        cfg = load_config(config_file)
+    except ConfigError as exc:
+        raise UserError(str(exc)) from None
+    if repos:
+        cfg.repos_dirs = [p.resolve() for p in repos]
+    if manifest:
+        cfg.manifest = manifest.resolve()
+    if org:
+        cfg.org_dir = org.resolve()
+    return cfg
+
+
+def _summary(catalog) -> str:
+    kinds: dict[str, int] = {}
+    for ent in catalog.entities:
+        kinds[ent["kind"]] = kinds.get(ent["kind"], 0) + 1
+    sev = {s: sum(p.severity == s for p in catalog.problems) for s in ("error", "warning", "info")}
+    parts = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+    return (f"{len(catalog.sources)} repos, {len(catalog.entities)} entities ({parts}); "
+            f"problems: {sev['error']} errors, {sev['warning']} warnings, {sev['info']} info")
+
+
+config_option = click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+                             help="lookout.yaml (default: none; with no repos given, the embedded demo org).")
+repos_option = click.option("--repos", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+                            help="A folder of repository checkouts (each sub-folder is a repo). Repeatable.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="lookout")
+def main() -> None:
+    """Lookout: a static developer portal from every repo's .af folder and docs."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+@main.command("catalog")
+@config_option
+@repos_option
+@click.option("--manifest", type=click.Path(path_type=Path, dir_okay=False),
+              help="A YAML list of git URLs (with refs) to clone shallowly into the cache.")
+@click.option("--org", type=click.Path(path_type=Path, file_okay=False),
+              help="The org repo (Groups, Users, Systems, Domains).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=DEFAULT_CATALOG,
+              show_default=True, help="Where to write catalog.json.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any error-level problem exists.")
+@click.option("--workers", type=int, default=None, help="Reader processes (default: CPUs).")
+def catalog_cmd(config_file, repos, manifest, org, output, strict, workers) -> None:
+    """Read every repo and write catalog.json."""
+    from generator.catalog_json import write_catalog
+    from generator.crawl import CrawlError
+    from generator.pipeline import build_catalog
+
+    cfg = _config(config_file, repos, manifest, org)
+    try:
+        catalog, _ = build_catalog(cfg, workers=workers)
+    except CrawlError as exc:
+        raise UserError(str(exc)) from None
+    write_catalog(catalog, output)
+    click.echo(f"wrote {output}: {_summary(catalog)}")
+    if strict and any(p.severity == "error" for p in catalog.problems):
+        sys.exit(1)
+
+
+@main.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--catalog", "catalog_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="A published catalog.json to resolve references against.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "codequality"]), default="text",
+              show_default=True, help="codequality is GitLab's Code Quality report.")
+@config_option
+def validate_cmd(paths, catalog_file, fmt, config_file) -> None:
+    """Check repos' .af and descriptors; exit 1 on errors."""
+    from generator.catalog_json import CatalogFileError, load_catalog
+    from generator.validate import format_problems, validate_repos
+
+    cfg = _config(config_file)
+    catalog = None
+    if catalog_file:
+        try:
+            catalog = load_catalog(catalog_file)
+        except CatalogFileError as exc:
+            raise UserError(str(exc)) from None
+    problems = validate_repos(list(paths), cfg.read, catalog)
+    click.echo(format_problems(problems, fmt, {p.resolve().name: str(p) for p in paths}))
+    if any(p.severity == "error" for p in problems):
+        sys.exit(1)
+
+
+@main.command("query")
+@click.argument("question", type=click.Choice(["owner", "consumers", "dependents", "owns", "orphans"]))
+@click.argument("ref", required=False)
+@click.option("--catalog", "catalog_file", type=click.Path(path_type=Path, dir_okay=False),
+              default=DEFAULT_CATALOG, show_default=True)
+def query_cmd(question, ref, catalog_file) -> None:
+    """Answer who owns / consumes / depends on / is owned by REF, or what nobody owns."""
+    from generator.catalog_json import CatalogFileError, load_catalog
+    from generator.query import QueryError, answer
+
+    try:
+        rows = answer(load_catalog(catalog_file), question, ref)
+    except (CatalogFileError, QueryError) as exc:
+        raise UserError(str(exc)) from None
+    for row in rows:
+        click.echo(row)
+
+
+@main.group("demo")
+def demo_group() -> None:
+    """The embedded demo org."""
+
+
+@demo_group.command("init")
+@click.argument("dest", type=click.Path(path_type=Path, file_okay=False))
+def demo_init(dest) -> None:
+    """Write the demo org's repos under DEST as git repositories."""
+    from generator.demo import init_demo
+
+    try:
+        paths = init_demo(dest)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    click.echo(f"wrote {len(paths)} repos under {dest}; build them with: lookout build --repos {dest}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,2 @@
+environment        = "prod"
+kafka_cluster_name = "events-prod"

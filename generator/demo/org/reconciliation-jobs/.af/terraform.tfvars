@@ -1,0 +1,2 @@
+environment    = "prod"
+lambda_runtime = "python3.12"

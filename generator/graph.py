@@ -1,0 +1,135 @@
+"""The catalog as a graph, with the verbs people ask questions in.
+
+A thin wrapper over a networkx MultiDiGraph: nodes are canonical entity
+refs, each edge is one relation keyed by its type (both directions are
+edges, as catalog.json holds both). Walks are hand-written BFS over the
+adjacency dicts: measured, ``nx.ego_graph`` and filtered subgraph views are
+orders of magnitude slower on a 250,000-node catalog.
+"""
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from generator.entity.refs import entity_ref
+from generator.entity.relations import DEPENDENCY_RELATIONS, DEPENDENT_RELATIONS
+
+
+class CatalogGraph:
+    def __init__(self, graph: nx.MultiDiGraph):
+        self.g = graph
+
+    @classmethod
+    def from_catalog(cls, catalog: dict[str, Any]) -> "CatalogGraph":
+        return cls.from_entities(catalog.get("entities", []))
+
+    @classmethod
+    def from_entities(cls, entities: Iterable[dict[str, Any]]) -> "CatalogGraph":
+        g = nx.MultiDiGraph()
+        for ent in entities:
+            g.add_node(entity_ref(ent), entity=ent)
+        for ref, data in list(g.nodes(data=True)):
+            for rel in data["entity"].get("relations", ()):
+                target = rel["targetRef"].lower()
+                if target in g:
+                    g.add_edge(ref, target, key=rel["type"])
+        return cls(g)
+
+    # -- lookups ---------------------------------------------------------
+    def __contains__(self, ref: str) -> bool:
+        return ref.lower() in self.g
+
+    def __len__(self) -> int:
+        return self.g.number_of_nodes()
+
+    def entity(self, ref: str) -> dict | None:
+        node = self.g.nodes.get(ref.lower())
+        return node["entity"] if node else None
+
+    def refs(self, kind: str | None = None) -> list[str]:
+        if kind is None:
+            return sorted(self.g.nodes)
+        prefix = kind.lower() + ":"
+        return sorted(r for r in self.g.nodes if r.startswith(prefix))
+
+    def related(self, ref: str, relation: str) -> list[str]:
+        """Direct targets of one relation type from ``ref``."""
+        adj = self.g.succ.get(ref.lower(), {})
+        return sorted(t for t, keys in adj.items() if relation in keys)
+
+    def neighbours(self, ref: str) -> list[tuple[str, str]]:
+        adj = self.g.succ.get(ref.lower(), {})
+        return sorted((rel, t) for t, keys in adj.items() for rel in keys)
+
+    # -- walks -----------------------------------------------------------
+    def _walk(self, start: str, relations: tuple[str, ...], max_depth: int | None = None) -> list[str]:
+        start = start.lower()
+        seen = {start}
+        queue = deque([(start, 0)])
+        succ = self.g.succ
+        while queue:
+            node, depth = queue.popleft()
+            if max_depth is not None and depth >= max_depth:
+                continue
+            for target, keys in succ.get(node, {}).items():
+                if target not in seen and any(r in keys for r in relations):
+                    seen.add(target)
+                    queue.append((target, depth + 1))
+        seen.discard(start)
+        return sorted(seen)
+
+    def subgroups(self, group_ref: str) -> list[str]:
+        """Every group below ``group_ref``, transitively."""
+        return self._walk(group_ref, ("parentOf",))
+
+    def owned_by(self, group_ref: str, include_subgroups: bool = True) -> list[str]:
+        """What a group owns (directly, and through its sub-groups when asked).
+
+        For a User, what the user owns directly.
+        """
+        owners = [group_ref.lower()]
+        if include_subgroups:
+            owners += self.subgroups(group_ref)
+        owned: set[str] = set()
+        for owner in owners:
+            owned.update(self.related(owner, "ownerOf"))
+        return sorted(owned)
+
+    def owner(self, ref: str) -> str | None:
+        owners = self.related(ref, "ownedBy")
+        return owners[0] if owners else None
+
+    def consumers(self, ref: str) -> list[str]:
+        """Who uses ``ref`` directly: depends on it or consumes it as an API."""
+        adj = self.g.succ.get(ref.lower(), {})
+        return sorted(t for t, keys in adj.items() if any(r in keys for r in DEPENDENT_RELATIONS))
+
+    def dependents(self, ref: str) -> list[str]:
+        """Everything that breaks when ``ref`` breaks (transitive consumers)."""
+        return self._walk(ref, DEPENDENT_RELATIONS)
+
+    def dependencies(self, ref: str, transitive: bool = False) -> list[str]:
+        return self._walk(ref, DEPENDENCY_RELATIONS, None if transitive else 1)
+
+    def ownerless(self) -> list[str]:
+        """Components, APIs, Resources and Systems nobody owns."""
+        kinds = ("component:", "api:", "resource:", "system:")
+        return sorted(r for r in self.g.nodes
+                      if r.startswith(kinds) and not self.related(r, "ownedBy"))
+
+    def cycles(self, limit: int = 100) -> list[list[str]]:
+        """Dependency cycles (dependsOn edges only), each rotated to start at its least ref."""
+        dep = nx.DiGraph()
+        dep.add_edges_from((u, v) for u, v, k in self.g.edges(keys=True) if k == "dependsOn")
+        out = []
+        for comp in nx.strongly_connected_components(dep):
+            if len(comp) > 1 or any(dep.has_edge(n, n) for n in comp):
+                for cycle in nx.simple_cycles(dep.subgraph(comp)):
+                    i = cycle.index(min(cycle))
+                    out.append(cycle[i:] + cycle[:i])
+                    if len(out) >= limit:
+                        return sorted(out)
+        return sorted(out)

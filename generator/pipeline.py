@@ -1,0 +1,87 @@
+"""The first half of the pipeline: crawl -> read -> link -> Catalog.
+
+One readable function per step, in the spirit of mkdocs' commands/build.py.
+Reading is per repo and independent, so it fans out over processes; the
+results are put back in repo-name order so the output never depends on
+which worker finished first.
+"""
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.config import Config, ReadConfig
+from generator.crawl import crawl_manifest, repos_in_folder
+from generator.link import Catalog, link
+from generator.model import Problem, ReadResult, Repo
+from generator.progress import progress
+from generator.read import read_repo
+
+
+@dataclass
+class Timings:
+    stages: dict[str, float] = field(default_factory=dict)
+
+    def add(self, stage: str, since: float) -> float:
+        now = time.perf_counter()
+        self.stages[stage] = self.stages.get(stage, 0.0) + now - since
+        return now
+
+
+def crawl(cfg: Config) -> tuple[list[Repo], list[Problem]]:
+    repos: list[Repo] = []
+    problems: list[Problem] = []
+    folders = list(cfg.repos_dirs)
+    if cfg.uses_demo:
+        from generator.demo import demo_root
+        folders = [demo_root()]
+    for folder in folders:
+        repos += repos_in_folder(folder)
+    if cfg.org_dir:
+        repos.append(Repo(cfg.org_dir.name, cfg.org_dir.resolve()))
+    if cfg.manifest:
+        fetched, errors = crawl_manifest(cfg.manifest, cfg.cache_dir / "repos")
+        repos += fetched
+        problems += [Problem("error", f"could not fetch {e}") for e in errors]
+    seen: dict[str, Repo] = {}
+    for repo in repos:
+        if repo.name in seen:
+            problems.append(Problem("error", f"two repos are named {repo.name!r} ({seen[repo.name].path} and "
+                                             f"{repo.path}); the second is skipped", repo.name))
+            continue
+        seen[repo.name] = repo
+    return sorted(seen.values(), key=lambda r: r.name), problems
+
+
+def _read_one(args: tuple[Repo, ReadConfig]) -> ReadResult:
+    return read_repo(*args)
+
+
+def read_all(repos: list[Repo], cfg: ReadConfig, workers: int | None = None,
+             show_progress: bool = True) -> list[ReadResult]:
+    workers = workers or min(os.cpu_count() or 1, 8)
+    jobs = [(r, cfg) for r in repos]
+    if workers <= 1 or len(repos) < 8:
+        return list(progress(map(_read_one, jobs), len(jobs), "read", show_progress))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        # map() keeps input order, so results line up with `repos`.
+        return list(progress(pool.map(_read_one, jobs, chunksize=4), len(jobs), "read", show_progress))
+
+
+def build_catalog(cfg: Config, *, repos: list[Repo] | None = None, workers: int | None = None,
+                  show_progress: bool = True, timings: Timings | None = None) -> tuple[Catalog, list[Repo]]:
+    timings = timings or Timings()
+    t = time.perf_counter()
+    crawl_problems: list[Problem] = []
+    if repos is None:
+        repos, crawl_problems = crawl(cfg)
+    t = timings.add("crawl", t)
+    results = read_all(repos, cfg.read, workers, show_progress)
+    t = timings.add("read", t)
+    catalog = link(results, repos)
+    catalog.problems = sorted(crawl_problems + catalog.problems, key=Problem.sort_key)
+    timings.add("link", t)
+    return catalog, repos

@@ -1,0 +1,130 @@
+"""The `lookout` CLI as a user runs it: a real subprocess, real exit codes."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def lookout(*args, cwd=None, check=False):
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run([sys.executable, "-m", "generator.cli", *args], cwd=cwd or ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+@pytest.mark.parametrize("cmd", [[], ["catalog"], ["validate"], ["query"], ["demo"], ["demo", "init"]])
+def test_every_command_has_help(cmd):
+    proc = lookout(*cmd, "--help")
+    assert proc.returncode == 0
+    assert "Usage:" in proc.stdout
+
+
+def test_user_mistakes_get_one_clear_line_not_a_traceback(tmp_path):
+    bad_config = tmp_path / "lookout.yaml"
+    bad_config.write_text("repoz: [x]\n")
+    proc = lookout("catalog", "--config", str(bad_config), "-o", str(tmp_path / "c.json"))
+    assert proc.returncode == 2
+    assert "unknown key(s) repoz" in proc.stderr and "Traceback" not in proc.stderr
+    proc = lookout("query", "owner", "x", "--catalog", str(tmp_path / "missing.json"))
+    assert proc.returncode == 2 and "no such file" in proc.stderr and "Traceback" not in proc.stderr
+    newer = tmp_path / "newer.json"
+    newer.write_text(json.dumps({"schema_version": 99, "entities": []}))
+    proc = lookout("query", "orphans", "--catalog", str(newer))
+    assert proc.returncode == 2 and "newer than this Lookout supports" in proc.stderr
+
+
+@pytest.fixture(scope="module")
+def demo_catalog(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cat") / "catalog.json"
+    proc = lookout("catalog", "-o", str(out), check=True)
+    assert "entities" in proc.stdout
+    return out
+
+
+def test_catalog_with_no_arguments_builds_the_demo_org(demo_catalog):
+    doc = json.loads(demo_catalog.read_text())
+    assert doc["schema_version"] == 1
+    assert len(doc["sources"]) >= 15
+    kinds = {e["kind"] for e in doc["entities"]}
+    assert {"Component", "Resource", "API", "System", "Domain", "Group", "User"} <= kinds
+    for e in doc["entities"]:
+        anns = e["metadata"]["annotations"]
+        assert anns["backstage.io/managed-by-location"]
+        if anns.get("lookout/file", "").endswith(".tf"):
+            assert anns["lookout/terraform-address"]
+
+
+def test_strict_exits_1_when_errors_exist(tmp_path, demo_catalog):
+    doc = json.loads(demo_catalog.read_text())
+    assert any(p["severity"] == "error" for p in doc["problems"])  # the demo has honest mistakes
+    proc = lookout("catalog", "--strict", "-o", str(tmp_path / "c.json"))
+    assert proc.returncode == 1
+
+
+def test_query_answers_from_the_catalog(demo_catalog):
+    doc = json.loads(demo_catalog.read_text())
+    cluster = next(e for e in doc["entities"] if e["kind"] == "Resource" and e["spec"].get("type") == "kafka-cluster")
+    ref = f"resource:default/{cluster['metadata']['name']}"
+    consumers = lookout("query", "consumers", ref, "--catalog", str(demo_catalog), check=True).stdout.split()
+    assert consumers, "the shared Kafka cluster has consumers in the demo org"
+    owner = lookout("query", "owner", ref, "--catalog", str(demo_catalog), check=True).stdout.strip()
+    assert owner.startswith("group:")
+    owns = lookout("query", "owns", owner, "--catalog", str(demo_catalog), check=True).stdout.split()
+    assert ref in owns
+    orphans = lookout("query", "orphans", "--catalog", str(demo_catalog), check=True).stdout.split()
+    assert orphans, "the demo org has an ownerless resource"
+    proc = lookout("query", "owner", "no-such-thing", "--catalog", str(demo_catalog))
+    assert proc.returncode == 2 and "no entity named" in proc.stderr
+
+
+def test_validate_reports_lines_and_gitlab_code_quality(tmp_path):
+    repo = tmp_path / "svc"
+    (repo / ".af").mkdir(parents=True)
+    (repo / ".af" / "service.tf").write_text('module "service" {\n  source = "git::https://x/modules/service"\n'
+                                             '  service_name = "svc"\n  owner = "nobody-team"\n'
+                                             '  lifecycle = "production"\n}\n')
+    (repo / ".af" / "broken.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = \n}\n')
+    proc = lookout("validate", str(repo))
+    assert proc.returncode == 1
+    assert ".af/broken.tf:" in proc.stdout and "error" in proc.stdout
+    proc = lookout("validate", str(repo), "--format", "codequality")
+    report = json.loads(proc.stdout)
+    broken = [r for r in report if r["location"]["path"] == ".af/broken.tf"]
+    assert broken and broken[0]["severity"] == "major" and broken[0]["location"]["lines"]["begin"] >= 1
+    assert all(len(r["fingerprint"]) == 64 for r in report)
+
+
+def test_validate_resolves_against_a_published_catalog(tmp_path, demo_catalog):
+    doc = json.loads(demo_catalog.read_text())
+    group = next(e["metadata"]["name"] for e in doc["entities"] if e["kind"] == "Group")
+    repo = tmp_path / "newsvc"
+    (repo / ".af").mkdir(parents=True)
+    (repo / ".af" / "service.tf").write_text(
+        f'module "service" {{\n  source = "git::https://x/modules/service"\n  service_name = "newsvc"\n'
+        f'  owner = "{group}"\n  lifecycle = "experimental"\n}}\n')
+    alone = lookout("validate", str(repo), "--format", "json")
+    assert any("dangling" in p["message"] for p in json.loads(alone.stdout))
+    proc = lookout("validate", str(repo), "--catalog", str(demo_catalog), "--format", "json")
+    assert proc.returncode == 0, proc.stdout
+    assert not any("dangling" in p["message"] for p in json.loads(proc.stdout))
+
+
+def test_demo_init_writes_git_repositories(tmp_path):
+    dest = tmp_path / "org"
+    lookout("demo", "init", str(dest), check=True)
+    repos = [p for p in dest.iterdir() if p.is_dir()]
+    assert len(repos) >= 15 and all((p / ".git").is_dir() for p in repos)
+    proc = lookout("demo", "init", str(dest))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    out = tmp_path / "c.json"
+    lookout("catalog", "--repos", str(dest), "-o", str(out), check=True)
+    assert all(s["commit"] for s in json.loads(out.read_text())["sources"])
