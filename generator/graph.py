@@ -103,9 +103,17 @@ class CatalogGraph:
         return owners[0] if owners else None
 
     def consumers(self, ref: str) -> list[str]:
-        """Who uses ``ref`` directly: depends on it or consumes it as an API."""
-        adj = self.g.succ.get(ref.lower(), {})
-        return sorted(t for t, keys in adj.items() if any(r in keys for r in DEPENDENT_RELATIONS))
+        """Who uses ``ref`` directly: depends on it or consumes it as an API.
+
+        The Component of the repo that declares a Resource depends on it too
+        (it provisions it), but it is not a consumer of it: Components of the
+        declaring repo are left out.
+        """
+        ref = ref.lower()
+        home = _repo_of(self.entity(ref))
+        adj = self.g.succ.get(ref, {})
+        return sorted(t for t, keys in adj.items() if any(r in keys for r in DEPENDENT_RELATIONS)
+                      and not (home and t.startswith("component:") and _repo_of(self.entity(t)) == home))
 
     def dependents(self, ref: str) -> list[str]:
         """Everything that breaks when ``ref`` breaks (transitive consumers)."""
@@ -133,3 +141,9 @@ class CatalogGraph:
                     if len(out) >= limit:
                         return sorted(out)
         return sorted(out)
+
+
+def _repo_of(entity: dict | None) -> str | None:
+    if not entity:
+        return None
+    return ((entity.get("metadata") or {}).get("annotations") or {}).get("lookout/repo")

@@ -64,11 +64,12 @@ def read_all(repos: list[Repo], cfg: ReadConfig, workers: int | None = None,
              show_progress: bool = True) -> list[ReadResult]:
     workers = workers or min(os.cpu_count() or 1, 8)
     jobs = [(r, cfg) for r in repos]
-    if workers <= 1 or len(repos) < 8:
+    # Below ~100 repos, starting workers (each loads the HCL grammar) costs more than it saves.
+    if workers <= 1 or len(repos) < 100:
         return list(progress(map(_read_one, jobs), len(jobs), "read", show_progress))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         # map() keeps input order, so results line up with `repos`.
-        return list(progress(pool.map(_read_one, jobs, chunksize=4), len(jobs), "read", show_progress))
+        return list(progress(pool.map(_read_one, jobs, chunksize=16), len(jobs), "read", show_progress))
 
 
 def build_catalog(cfg: Config, *, repos: list[Repo] | None = None, workers: int | None = None,

@@ -17,12 +17,13 @@ def progress(items: Iterable[T], total: int, label: str, enabled: bool = True) -
         from tqdm import tqdm
         yield from tqdm(items, total=total, desc=label, unit="repo", leave=False)
         return
-    # Plain lines, about ten of them, so a CI log shows life without flooding.
-    step = max(1, total // 10)
-    start = time.monotonic()
+    # Plain lines, at most one every few seconds, so a CI log shows life without flooding.
+    start = last = time.monotonic()
     done = 0
     for item in items:
         yield item
         done += 1
-        if done % step == 0 or done == total:
-            print(f"{label}: {done}/{total} ({time.monotonic() - start:.1f}s)", file=sys.stderr, flush=True)
+        now = time.monotonic()
+        if done == total or now - last >= 5:
+            last = now
+            print(f"{label}: {done}/{total} ({now - start:.1f}s)", file=sys.stderr, flush=True)

@@ -35,6 +35,10 @@ def _draft_key(d: Draft) -> tuple:
             0 if d.source == "terraform" else 1, entity_ref(d.entity))
 
 
+_TF_REPORTED_ELSEWHERE = ("/spec must have required property 'owner'",
+                          "/spec must have required property 'lifecycle'")
+
+
 def _admit(draft: Draft, problems: list[Problem]) -> bool:
     """Validate as Backstage would. YAML the author wrote is rejected on error;
     Terraform drafts are shaped by us, so their gaps (no lifecycle, no owner)
@@ -47,6 +51,9 @@ def _admit(draft: Draft, problems: list[Problem]) -> bool:
         return True
     errors = validate_entity(ent)
     ref = entity_ref(ent) if isinstance(meta, dict) else None
+    if draft.source == "terraform":
+        # The reader and the ownerless check already say these in the owner's terms.
+        errors = [e for e in errors if not e.startswith(_TF_REPORTED_ELSEWHERE)]
     for msg in errors:
         sev = "warning" if draft.source == "terraform" else "error"
         problems.append(Problem.at(sev, msg, draft.location, ref))
