@@ -129,6 +129,58 @@ def query_cmd(question, ref, catalog_file) -> None:
         click.echo(row)
 
 
+@main.command("build")
+@config_option
+@repos_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("site"),
+              show_default=True, help="Where to publish the site (swapped in only when the build succeeds).")
+@click.option("--catalog-out", type=click.Path(path_type=Path, dir_okay=False), default=DEFAULT_CATALOG,
+              show_default=True, help="Also keep a copy of catalog.json here.")
+@click.option("--no-search", is_flag=True, help="Skip the Pagefind index (faster previews).")
+def build_cmd(config_file, repos, out_dir, catalog_out, no_search) -> None:
+    """Build the whole portal: catalog, entity pages, docs, search."""
+    from generator.build import BuildError, build
+
+    cfg = _config(config_file, repos)
+    try:
+        report = build(cfg, out_dir, catalog_out=catalog_out, search=not no_search)
+    except BuildError as exc:
+        raise click.ClickException(f"{exc} (the previous site, if any, is untouched)") from None
+    click.echo(report.summary())
+
+
+@main.command("serve")
+@config_option
+@repos_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("site"),
+              show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve_cmd(config_file, repos, out_dir, host, port) -> None:
+    """Build the portal and serve it with live reload (rebuilds when repos or theme change)."""
+    from generator.build import BuildError
+    from generator.serve import serve
+
+    cfg = _config(config_file, repos)
+    try:
+        serve(cfg, out_dir, host, port)
+    except BuildError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command("preview")
+@click.argument("repo", required=False, default=".", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--catalog", "catalog_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="A published catalog.json to resolve references against.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def preview_cmd(repo, catalog_file, host, port) -> None:
+    """Preview one repo's docs and entity page as the portal will show them (live reload)."""
+    from generator.techdocs.preview import preview_repo
+
+    preview_repo(repo.resolve(), catalog_file.resolve() if catalog_file else None, host, port)
+
+
 @main.group("demo")
 def demo_group() -> None:
     """The embedded demo org."""

@@ -1,0 +1,103 @@
+"""`lookout build`: the whole pipeline, published atomically.
+
+    crawl -> read -> link -> docs -> catalog.json -> site -> search -> publish
+
+Docs are built before catalog.json is written so that a repo whose docs
+fail shows that on its entity page (the problem is in the catalog). Every
+stage writes into one staging folder beside the output; only when all of
+them succeeded is it swapped in, so a failed build leaves the last good
+site in place.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.catalog_json import write_catalog
+from generator.config import Config
+from generator.model import Problem
+from generator.pipeline import Timings, build_catalog
+
+
+class BuildError(Exception):
+    """The site could not be built; the previous one is untouched."""
+
+
+@dataclass
+class BuildReport:
+    out_dir: Path
+    entities: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    docs_sites: int = 0
+    search_pages: int = 0
+    timings: Timings = field(default_factory=Timings)
+
+    def summary(self) -> str:
+        sev = {s: sum(p.severity == s for p in self.problems) for s in ("error", "warning", "info")}
+        stages = ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.stages.items())
+        return (f"built {self.out_dir}: {self.entities} entities, {self.docs_sites} docs sites, "
+                f"{self.search_pages} pages searchable; problems: {sev['error']} errors, "
+                f"{sev['warning']} warnings, {sev['info']} info ({stages})")
+
+
+def _docs(catalog, repos, stage: Path, cfg: Config, progress: bool) -> tuple[list[Problem], int]:
+    from generator.techdocs.build import build_all_docs
+    from generator.techdocs.jobs import docs_jobs
+
+    jobs, problems = docs_jobs(catalog.entities, {r.name: r.path for r in repos})
+    by_repo = {}
+    for job in jobs:
+        by_repo.setdefault(job.repo_name, []).append(job.entity_ref)
+    built = build_all_docs(jobs, stage, cfg.cache_dir / "docs", iframe_hosts=cfg.iframe_hosts,
+                           progress=progress)
+    for p in built:
+        refs = by_repo.get(p.repo or "", [])
+        if p.entity_ref is None and len(refs) == 1:
+            p.entity_ref = refs[0]  # so the entity page can say its docs failed
+    problems += list(built)
+    return problems, len(jobs) - getattr(getattr(built, "stats", None), "failed", 0)
+
+
+def build(cfg: Config, out_dir: Path, *, catalog_out: Path | None = None, progress: bool = True,
+          search: bool = True) -> BuildReport:
+    from generator.portal.build import PortalBuildError, _swap_in, build_site
+
+    out_dir = Path(out_dir).resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    report = BuildReport(out_dir)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    try:
+        catalog, repos = build_catalog(cfg, show_progress=progress, timings=report.timings)
+        t = time.perf_counter()
+        docs_stage = stage / "docs-stage"
+        docs_problems, report.docs_sites = _docs(catalog, repos, docs_stage, cfg, progress)
+        catalog.problems = sorted(catalog.problems + docs_problems, key=Problem.sort_key)
+        t = report.timings.add("docs", t)
+        catalog_path = stage / "catalog.json"
+        write_catalog(catalog, catalog_path)
+        site = stage / "site"
+        try:
+            build_site(catalog_path, site, site_name=cfg.site_name, progress=progress)
+        except PortalBuildError as exc:
+            raise BuildError(str(exc)) from None
+        if (docs_stage / "docs").is_dir():
+            shutil.rmtree(site / "docs", ignore_errors=True)
+            os.replace(docs_stage / "docs", site / "docs")
+        t = report.timings.add("site", t)
+        if search:
+            from generator.search import index_site
+            report.search_pages = index_site(site).pages
+            report.timings.add("search", t)
+        _swap_in(site, out_dir)
+        if catalog_out:
+            catalog_out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(catalog_path, catalog_out)
+        report.entities = len(catalog.entities)
+        report.problems = catalog.problems
+        return report
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)

@@ -1,0 +1,22 @@
+"""Config options of the ``lookout`` mkdocs plugin (``plugins: - lookout: ...``)."""
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+
+class LookoutPluginConfig(Config):
+    # Path to catalog.json, relative to mkdocs.yml. The environment variable
+    # LOOKOUT_CATALOG overrides it (so `mkdocs serve -f site_src/mkdocs.yml`
+    # can preview any catalog); build_site() overrides both.
+    catalog = c.Type(str, default="../build/catalog.json")
+    # Nodes per relation group in an entity's diagram before "+ N more".
+    diagram_cap = c.Type(int, default=12)
+    # Rows per list on an entity page (owned entities, dependents...) before
+    # "showing N of M" and a link to the catalog.
+    list_cap = c.Type(int, default=500)
+    # Show a progress bar while entity pages render (tqdm, on stderr).
+    progress = c.Type(bool, default=False)
+    # Where mermaid.min.js comes from (npm: `npm ci` at the repo root).
+    # Empty: <repo>/node_modules/mermaid/dist/mermaid.min.js; env LOOKOUT_MERMAID overrides.
+    mermaid_js = c.Type(str, default="")

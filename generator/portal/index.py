@@ -1,0 +1,215 @@
+"""Everything the portal needs from catalog.json, computed once per build.
+
+O(entities + relations): one pass for URLs, problems and facets; the graph
+walks (transitive dependents, what a group owns) run lazily per page and
+touch only that page's neighbourhood.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.graph import CatalogGraph
+
+SCHEMA_VERSION = 1
+
+KIND_ORDER = ["component", "api", "resource", "system", "domain", "group", "user", "location", "template"]
+KIND_LABEL = {"component": "Component", "api": "API", "resource": "Resource", "system": "System",
+              "domain": "Domain", "group": "Group", "user": "User", "location": "Location",
+              "template": "Template"}
+SEVERITIES = ("error", "warning", "info")
+
+ANN_REPO, ANN_FILE, ANN_LINE = "lookout/repo", "lookout/file", "lookout/line"
+ANN_PAGERDUTY = "pagerduty.com/service-id"
+ANN_TECHDOCS = "backstage.io/techdocs-ref"
+
+# URL path segments: what Backstage allows, lower-cased. Anything else gets no page
+# (a hand-edited catalog could hold "../x"), and is reported.
+_NS_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+_KIND_RE = re.compile(r"^[a-z][a-z0-9]{0,62}$")
+_NAME_RE = re.compile(r"^([a-z0-9][-a-z0-9_.]{0,61})?[a-z0-9]$")
+
+
+class CatalogError(Exception):
+    """catalog.json cannot be used (missing, unreadable, too new)."""
+
+
+def load_catalog(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = json.load(fh)
+    except FileNotFoundError:
+        raise CatalogError(f"{path}: no such file (run `lookout catalog` first, or set LOOKOUT_CATALOG)") from None
+    except (OSError, ValueError) as exc:
+        raise CatalogError(f"{path}: not a readable catalog.json ({exc})") from None
+    version = doc.get("schema_version") if isinstance(doc, dict) else None
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise CatalogError(f"{path}: no integer schema_version; is this a Lookout catalog.json?")
+    if version > SCHEMA_VERSION:
+        raise CatalogError(f"{path}: catalog.json schema_version {version} is newer than this Lookout "
+                           f"portal supports (version {SCHEMA_VERSION}); upgrade Lookout to build it")
+    if not isinstance(doc.get("entities", []), list) or not isinstance(doc.get("problems", []), list):
+        raise CatalogError(f"{path}: 'entities' and 'problems' must be lists")
+    return doc
+
+
+def canonical_ref(entity: dict) -> str:
+    meta = entity.get("metadata") or {}
+    return f"{entity.get('kind', '')}:{meta.get('namespace') or 'default'}/{meta.get('name', '')}".lower()
+
+
+def split_ref(ref: str) -> tuple[str, str, str]:
+    kind, _, rest = ref.partition(":")
+    ns, _, name = rest.partition("/")
+    return kind, ns, name
+
+
+def entity_url(ref: str) -> str | None:
+    """``catalog/<ns>/<kind>/<name>/`` (Backstage's shape), or None if unsafe as a path."""
+    kind, ns, name = split_ref(ref)
+    if _KIND_RE.match(kind) and _NS_RE.match(ns) and _NAME_RE.match(name):
+        return f"catalog/{ns}/{kind}/{name}/"
+    return None
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABEL.get(kind.lower(), kind[:1].upper() + kind[1:])
+
+
+@dataclass
+class PortalProblem:
+    """Something the portal itself found (a URL collision, an unsafe name)."""
+    severity: str
+    message: str
+    entity_ref: str | None = None
+
+
+class PortalIndex:
+    def __init__(self, catalog: dict[str, Any]):
+        self.catalog = catalog
+        self.sources: dict[str, dict] = {}
+        for src in catalog.get("sources") or []:
+            if isinstance(src, dict) and isinstance(src.get("repo"), str):
+                self.sources.setdefault(src["repo"], src)
+        self.entities: dict[str, dict] = {}
+        self.urls: dict[str, str] = {}
+        self.portal_problems: list[PortalProblem] = []
+        url_owner: dict[str, str] = {}
+        for ent in catalog.get("entities") or []:
+            if not isinstance(ent, dict) or not isinstance(ent.get("metadata"), dict):
+                self.portal_problems.append(PortalProblem("error", "an entity without metadata was skipped"))
+                continue
+            ref = canonical_ref(ent)
+            if ref in self.entities:
+                self.portal_problems.append(PortalProblem(
+                    "error", f"{_display_ref(ent)} has the same page URL as {_display_ref(self.entities[ref])} "
+                             f"(entity refs are case-insensitive); only the first is shown", ref))
+                continue
+            self.entities[ref] = ent
+            url = entity_url(ref)
+            if url is None:
+                self.portal_problems.append(PortalProblem(
+                    "error", f"{_display_ref(ent)}: kind, namespace or name is not valid in a URL; no page", ref))
+                continue
+            # Belt and braces: distinct refs give distinct URLs, but check what lands on disk.
+            if url in url_owner:
+                self.portal_problems.append(PortalProblem(
+                    "error", f"{ref} and {url_owner[url]} would both be written to /{url}; only the first is kept",
+                    ref))
+                continue
+            url_owner[url] = ref
+            self.urls[ref] = url
+        self.graph = CatalogGraph.from_entities(self.entities.values())
+        # Owner of every entity, once (O(relations)); pages ask for it per table row.
+        self.owner_of: dict[str, str] = {}
+        for ref, ent in self.entities.items():
+            owners = [str(r.get("targetRef", "")).lower() for r in ent.get("relations") or ()
+                      if isinstance(r, dict) and r.get("type") == "ownedBy"]
+            owners = [o for o in owners if o in self.entities]
+            if owners:
+                self.owner_of[ref] = min(owners)
+        self.problems: list[dict] = [p for p in catalog.get("problems") or [] if isinstance(p, dict)]
+        self.problems_by_ref: dict[str, list[dict]] = defaultdict(list)
+        for p in self.problems:
+            if isinstance(p.get("entityRef"), str):
+                self.problems_by_ref[p["entityRef"].lower()].append(p)
+        for pp in self.portal_problems:
+            if pp.entity_ref:
+                self.problems_by_ref[pp.entity_ref].append(
+                    {"severity": pp.severity, "message": pp.message, "repo": None, "file": None,
+                     "line": None, "entityRef": pp.entity_ref})
+
+    # -- small lookups ---------------------------------------------------------------
+    def entity(self, ref: str) -> dict | None:
+        return self.entities.get(ref)
+
+    def title(self, ref: str) -> str:
+        ent = self.entities.get(ref)
+        if ent is None:
+            return split_ref(ref)[2]
+        meta = ent["metadata"]
+        return str(meta.get("title") or meta.get("name") or ref)
+
+    def owner(self, ref: str) -> str | None:
+        return self.owner_of.get(ref)
+
+    def ann(self, ref: str, key: str) -> str | None:
+        ent = self.entities.get(ref)
+        ann = (ent or {}).get("metadata", {}).get("annotations") or {}
+        val = ann.get(key) if isinstance(ann, dict) else None
+        return str(val) if val not in (None, "") else None
+
+    def spec(self, ref: str, key: str) -> Any:
+        ent = self.entities.get(ref) or {}
+        spec = ent.get("spec") if isinstance(ent.get("spec"), dict) else {}
+        return spec.get(key)
+
+    def source_url(self, repo: str | None, file: str | None, line: Any = None) -> str | None:
+        """Web URL of a file (and line) in a repo, when the catalog knows the repo's URL."""
+        from urllib.parse import quote
+
+        src = self.sources.get(repo or "")
+        base = src.get("url") if src else None
+        if not isinstance(base, str) or not base.lower().startswith(("https://", "http://")):
+            return None
+        if not file:
+            return base
+        commit = src.get("commit") or "HEAD"
+        url = f"{base.rstrip('/')}/-/blob/{quote(str(commit), safe='')}/{quote(str(file), safe='/')}"
+        return f"{url}#L{int(line)}" if isinstance(line, int) or (isinstance(line, str) and line.isdigit()) else url
+
+    # -- whole-catalog summaries (once per build) ---------------------------------
+    def kind_counts(self) -> list[tuple[str, int]]:
+        counts = Counter(split_ref(r)[0] for r in self.entities)
+        order = {k: i for i, k in enumerate(KIND_ORDER)}
+        return sorted(counts.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))
+
+    def severity_counts(self) -> dict[str, int]:
+        counts = Counter(str(p.get("severity")) for p in self.problems)
+        for pp in self.portal_problems:
+            counts[pp.severity] += 1
+        return {s: counts.get(s, 0) for s in SEVERITIES}
+
+    def coverage(self) -> dict[str, Any]:
+        comps = [r for r in self.entities if r.startswith("component:")]
+        total = len(comps)
+        owned = sum(1 for r in comps if self.graph.related(r, "ownedBy"))
+        docs = sum(1 for r in comps if self.ann(r, ANN_TECHDOCS))
+        oncall = sum(1 for r in comps if self.ann(r, ANN_PAGERDUTY))
+
+        def pct(n: int) -> int:
+            return round(100 * n / total) if total else 0
+        return {"total": total, "rows": [
+            ("owner", "with an owner", owned, pct(owned)),
+            ("docs", "with docs", docs, pct(docs)),
+            ("oncall", "with on-call", oncall, pct(oncall)),
+        ]}
+
+
+def _display_ref(ent: dict) -> str:
+    meta = ent.get("metadata") or {}
+    return f"{ent.get('kind')}:{meta.get('namespace') or 'default'}/{meta.get('name')}"

@@ -1,0 +1,54 @@
+"""`lookout serve`: build the whole portal, serve it, rebuild on change.
+
+mkdocs' own LiveReloadServer does the serving and the browser reload; what
+it rebuilds is the full Lookout build (catalog, docs from cache, site,
+search), so what is served is exactly what `lookout build` publishes. A
+rebuild that fails keeps the last good site served and logs why.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from generator.build import BuildError, build
+from generator.config import Config
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+log = logging.getLogger("lookout.serve")
+
+
+def watched_paths(cfg: Config) -> list[Path]:
+    paths = list(cfg.repos_dirs)
+    if cfg.uses_demo:
+        from generator.demo import demo_root
+        paths.append(demo_root())
+    if cfg.org_dir:
+        paths.append(cfg.org_dir)
+    paths += [REPO_ROOT / "theme", REPO_ROOT / "site_src"]
+    return [p for p in paths if p.exists()]
+
+
+def serve(cfg: Config, out_dir: Path, host: str = "127.0.0.1", port: int = 8000,
+          open_in_browser: bool = False) -> None:
+    from mkdocs.livereload import LiveReloadServer
+
+    out_dir = Path(out_dir).resolve()
+    print(build(cfg, out_dir).summary(), file=sys.stderr)
+
+    def rebuild() -> None:
+        try:
+            print(build(cfg, out_dir, progress=False).summary(), file=sys.stderr)
+        except BuildError as exc:
+            print(f"rebuild failed, still serving the last good site: {exc}", file=sys.stderr)
+
+    server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(out_dir))
+    for path in watched_paths(cfg):
+        server.watch(str(path))
+    print(f"serving {out_dir} at http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    try:
+        server.serve(open_in_browser=open_in_browser)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()

@@ -1,0 +1,344 @@
+"""Building every repo's TechDocs into the portal: worker pool + content cache.
+
+    problems = build_all_docs(jobs, site_dir, cache_dir, workers=4)
+    problems.stats  # DocsStats: built / cached / failed, pages, seconds
+
+The main process reads each repo's mkdocs.yml and docs tree (config.py,
+files.py) and hashes what would be built. A hash seen before is served
+from the cache (a copy, no mkdocs at all); the rest go to a pool of
+long-lived worker processes (forkserver: mkdocs and material are imported
+once per worker, not once per repo), which build into the cache and copy
+into the site. A repo's fault is a Problem, never an exception; a worker
+that dies takes only its own job down (see ``_run_pool``).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import shutil
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Iterable
+
+from generator.model import Problem
+from generator.techdocs.config import PreparedDocs, prepare_docs
+from generator.techdocs.files import tree_hash
+from generator.techdocs.nav import normalize_doc_path
+from generator.techdocs.worker import THEME_DIR, BuildOutcome, DocsContext, build_docs, init_worker
+
+CACHE_FORMAT = "techdocs-1"   # bump to invalidate every cached docs site
+MAX_TASKS_PER_WORKER = 200    # recycle workers now and then: bounded memory over a long night
+
+
+@dataclass
+class DocsJob:
+    entity_ref: str                 # "component:default/orders"
+    repo_name: str
+    repo_path: Path
+    docs_root: str                  # repo-relative dir holding mkdocs.yml ("." by default)
+    entity_url: str                 # site-relative URL of the entity page
+    out_subdir: str                 # "docs/default/component/orders"
+    title: str
+    kind: str
+    owner: str | None = None
+    facets: dict[str, str | list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class DocsStats:
+    jobs: int = 0
+    built: int = 0         # built by a worker this run
+    cached: int = 0        # copied from the cache
+    failed: int = 0        # no docs published (problems say why)
+    pages: int = 0
+    seconds: float = 0.0
+    worker_seconds: float = 0.0   # sum of build time inside workers
+    output_bytes: int = 0
+
+
+class DocsProblems(list):
+    """The problems (a plain list of Problem) plus ``.stats`` for callers that want numbers."""
+
+    stats: DocsStats
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """Everything besides the docs themselves that changes the output."""
+    h = hashlib.sha256(CACHE_FORMAT.encode())
+    here = Path(__file__).resolve().parent
+    for path in sorted([*here.glob("*.py"), *THEME_DIR.rglob("*")]):
+        if path.is_file():
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+    for dist in ("mkdocs", "mkdocs-material", "pymdown-extensions", "Markdown", "nh3", "Pygments"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=none".encode())
+    return h.hexdigest()
+
+
+def _safe_subdir(value: str) -> str | None:
+    norm = normalize_doc_path(value.strip().strip("/")) if value else None
+    return norm if norm and norm != "." else None
+
+
+def _cache_key(prep: PreparedDocs, ctx: DocsContext) -> str:
+    salt = json.dumps({"code": code_version(), "site_name": prep.site_name, "nav": prep.nav,
+                       "ext": prep.extensions, "ctx": asdict(ctx),
+                       "docs": os.path.relpath(prep.docs_dir, os.path.realpath(prep.repo_path))},
+                      sort_keys=True, default=str)
+    return tree_hash(prep.scan.entries, salt)
+
+
+STAMP = ".lookout-docs"   # in each placed docs site: the cache key it was placed from
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    # Hard links: a cached site costs no data copy. Safe because nothing in
+    # the pipeline writes into a built page in place (pagefind writes its own
+    # folder; a portal build removes files, it does not truncate them).
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _tree_bytes(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def _place(src: Path, dest: Path, key: str) -> bool:
+    """Make ``dest`` hold the cached site ``src``; False if it already did (nothing to do)."""
+    stamp = dest / STAMP
+    try:
+        if stamp.read_text() == key:
+            return False
+    except OSError:
+        pass
+    if dest.is_symlink() or dest.is_file():
+        dest.unlink()
+    elif dest.exists():
+        shutil.rmtree(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(src, dest, copy_function=_link_or_copy)
+    stamp.write_text(key)
+    return True
+
+
+def _task(prep: PreparedDocs, ctx: DocsContext, key: str, cache_root: str,
+          dest: str) -> tuple[BuildOutcome, int]:
+    """Worker side: build into a private folder, publish it to the cache, copy to the site."""
+    final = Path(cache_root) / key
+    tmp = Path(cache_root) / f".tmp-{key}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    outcome = build_docs(prep, ctx, str(tmp / "site"))
+    cacheable = outcome.ok or not any("longer than" in p.message for p in outcome.problems)
+    (tmp / "site").mkdir(parents=True, exist_ok=True)
+    size = _tree_bytes(tmp / "site") if outcome.ok else 0
+    (tmp / "meta.json").write_text(json.dumps({
+        "ok": outcome.ok, "pages": outcome.pages, "bytes": size,
+        "problems": [p.to_json() for p in outcome.problems]}))
+    if cacheable:
+        shutil.rmtree(final, ignore_errors=True)
+        os.replace(tmp, final)   # atomic: a half-written entry is never seen
+        if outcome.ok:
+            _place(final / "site", Path(dest), key)
+    else:
+        if outcome.ok:
+            _place(tmp / "site", Path(dest), key)
+        shutil.rmtree(tmp, ignore_errors=True)
+    return outcome, size
+
+
+def _problem_from_json(d: dict[str, Any]) -> Problem:
+    return Problem(d["severity"], d["message"], d.get("repo"), d.get("file"), d.get("line"),
+                   d.get("entityRef"))
+
+
+def _context() -> mp.context.BaseContext:
+    method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+    ctx = mp.get_context(method)
+    if method == "forkserver":
+        # imported once in the fork server; every worker starts warm
+        ctx.set_forkserver_preload(["generator.techdocs.worker", "mkdocs.commands.build",
+                                    "material.extensions.emoji", "pymdownx.superfences"])
+    return ctx
+
+
+def _run_pool(tasks: list[tuple], workers: int, on_done) -> None:
+    """Run ``_task`` over ``tasks`` (each: its 5 arguments + the entity ref).
+
+    A job whose worker died (segfault, OOM kill) breaks the whole executor;
+    the jobs lost with it are retried one at a time in a fresh worker, so
+    only the culprit fails.
+    """
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    ctx = _context()
+    pending = list(tasks)
+    lost: list[tuple] = []
+    if pending:
+        with ProcessPoolExecutor(max_workers=max(1, min(workers, len(pending))), mp_context=ctx,
+                                 initializer=init_worker,
+                                 max_tasks_per_child=MAX_TASKS_PER_WORKER) as pool:
+            futures = {pool.submit(_task, *t[:5]): t for t in pending}
+            while futures:
+                done, _ = wait(futures, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    t = futures.pop(fut)
+                    try:
+                        on_done(t, fut.result(), None)
+                    except BrokenProcessPool:
+                        lost.append(t)
+                    except Exception as exc:  # noqa: BLE001 - a bug of ours, still per job
+                        on_done(t, None, exc)
+    for t in lost:   # one at a time: the job that kills its worker is found and blamed
+        with ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=init_worker) as pool:
+            try:
+                on_done(t, pool.submit(_task, *t[:5]).result(), None)
+            except BrokenProcessPool:
+                on_done(t, None, RuntimeError("the docs build process died (crash or out of "
+                                              "memory)"))
+            except Exception as exc:  # noqa: BLE001
+                on_done(t, None, exc)
+
+
+def _clear(dest: Path) -> None:
+    """No docs for this entity this run: stale output from an earlier run must go."""
+    if dest.is_symlink() or dest.is_file():
+        dest.unlink()
+    elif dest.exists():
+        shutil.rmtree(dest, ignore_errors=True)
+
+
+def build_all_docs(jobs: list[DocsJob], site_dir: Path, cache_dir: Path, *,
+                   workers: int | None = None, iframe_hosts: Iterable[str] = (),
+                   progress: bool = True) -> DocsProblems:
+    """Build each job's docs into ``site_dir/out_subdir``; returns the problems (with ``.stats``)."""
+    t0 = time.perf_counter()
+    workers = workers or os.cpu_count() or 1
+    stats = DocsStats(jobs=len(jobs))
+    problems = DocsProblems()
+    problems.stats = stats
+    cache_root = Path(cache_dir) / "techdocs"
+    cache_root.mkdir(parents=True, exist_ok=True)
+    site_dir = Path(site_dir)
+    hosts = tuple(sorted(h.lower() for h in iframe_hosts))
+    seen: set[str] = set()
+    tasks: list[tuple] = []
+    placements: list[tuple[Path, Path, str]] = []
+    bar = _progress(len(jobs), progress)
+
+    for job in jobs:
+        sub = _safe_subdir(job.out_subdir)
+        if sub is None or sub in seen:
+            problems.append(Problem("error", f"docs output folder {job.out_subdir!r} is invalid or "
+                                    "used twice; docs not built", job.repo_name,
+                                    entity_ref=job.entity_ref))
+            stats.failed += 1
+            bar(1)
+            continue
+        seen.add(sub)
+        try:
+            prep = prepare_docs(job.repo_name, Path(job.repo_path), job.docs_root, job.title)
+        except Exception as exc:  # noqa: BLE001 - never raise for a repo's fault
+            prep = None
+            problems.append(Problem("error", f"docs could not be read: {type(exc).__name__}: "
+                                    f"{exc}", job.repo_name, entity_ref=job.entity_ref))
+        for p in prep.problems if prep else []:
+            p.entity_ref = p.entity_ref or job.entity_ref
+            problems.append(p)
+        if prep is None or not prep.ok:
+            _clear(site_dir / sub)
+            stats.failed += 1
+            bar(1)
+            continue
+        ctx = DocsContext(job.entity_ref, job.entity_url, sub, job.title, job.kind, job.owner,
+                          dict(job.facets), hosts)
+        key = _cache_key(prep, ctx)
+        dest = site_dir / sub
+        entry = cache_root / key
+        if (entry / "meta.json").is_file():
+            meta = json.loads((entry / "meta.json").read_text())
+            for d in meta["problems"]:
+                p = _problem_from_json(d)
+                p.entity_ref = p.entity_ref or job.entity_ref
+                problems.append(p)
+            if meta["ok"]:
+                placements.append((entry / "site", dest, key))
+                stats.output_bytes += meta.get("bytes", 0)
+                stats.pages += meta["pages"]
+                stats.cached += 1
+            else:
+                _clear(dest)
+                stats.failed += 1
+            bar(1)
+            continue
+        # the entity ref travels with the job so the worker's problems carry it
+        tasks.append((prep, ctx, key, str(cache_root), str(dest), job.entity_ref))
+
+    def on_done(task: tuple, result: tuple[BuildOutcome, int] | None, exc: BaseException | None):
+        prep, ctx, ref = task[0], task[1], task[5]
+        if result is None or not result[0].ok:
+            _clear(Path(task[4]))
+        if result is None:
+            problems.append(Problem("error", f"docs build failed: {exc}", prep.repo,
+                                    prep.config_file, entity_ref=ref))
+            stats.failed += 1
+        else:
+            outcome, copied = result
+            for p in outcome.problems:
+                p.entity_ref = p.entity_ref or ref
+            problems.extend(outcome.problems)
+            stats.worker_seconds += outcome.seconds
+            if outcome.ok:
+                stats.built += 1
+                stats.pages += outcome.pages
+                stats.output_bytes += copied
+            else:
+                stats.failed += 1
+        bar(1)
+
+    # Placing cached sites is metadata work (mkdir + link); threads overlap the
+    # syscalls, which dominate on slow (overlay/network) filesystems.
+    def place(args: tuple[Path, Path, str]) -> Problem | None:
+        try:
+            _place(*args)
+            return None
+        except OSError as exc:
+            _clear(args[1])
+            return Problem("error", f"cached docs could not be placed in the site: {exc}")
+
+    with ThreadPoolExecutor(max_workers=8) as threads:
+        placed = threads.map(place, placements)
+        _run_pool(tasks, workers, on_done)
+        for problem in placed:
+            if problem is not None:
+                problems.append(problem)
+                stats.cached -= 1
+                stats.failed += 1
+    bar(0, close=True)
+    stats.seconds = time.perf_counter() - t0
+    problems.sort(key=Problem.sort_key)
+    return problems
+
+
+def _progress(total: int, enabled: bool):
+    if not enabled or not sys.stderr.isatty():
+        return lambda n, close=False: None
+    from tqdm import tqdm
+    bar = tqdm(total=total, desc="docs", unit="repo", file=sys.stderr)
+
+    def step(n: int, close: bool = False) -> None:
+        bar.update(n)
+        if close:
+            bar.close()
+    return step

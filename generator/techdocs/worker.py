@@ -1,0 +1,221 @@
+"""Turning a PreparedDocs into an mkdocs config and building it (inside a worker).
+
+Workers are long-lived: mkdocs, material, pymdownx and the twemoji icon
+index are imported/loaded once per process (DESIGN 6: 0.41 s before the
+first page for a fresh interpreter), then each task is one
+``mkdocs.commands.build.build(config)`` on a config made by
+``mkdocs.config.load_config`` from Lookout's constructed values.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.model import Problem
+from generator.techdocs.config import PreparedDocs
+
+THEME_DIR = Path(__file__).resolve().parents[2] / "theme" / "techdocs"
+BUILD_TIMEOUT_S = 300   # one repo's docs; a pathological page must not stall the night
+
+
+@dataclass(frozen=True)
+class DocsContext:
+    """What a docs site needs to know about the portal around it."""
+
+    entity_ref: str
+    entity_url: str        # site-relative, e.g. "catalog/default/component/orders/"
+    out_subdir: str        # site-relative, e.g. "docs/default/component/orders"
+    title: str
+    kind: str
+    owner: str | None
+    facets: dict[str, Any] = field(default_factory=dict)
+    iframe_hosts: tuple[str, ...] = ()
+
+    @property
+    def portal_root(self) -> str:
+        depth = len([p for p in self.out_subdir.strip("/").split("/") if p])
+        return "../" * depth
+
+    def lookout_extra(self) -> dict[str, Any]:
+        """``config.extra.lookout`` for theme/techdocs (the template escapes every value)."""
+        filters: list[str] = ["is:docs", f"kind:{self.kind}"]
+        if self.owner:
+            filters.append(f"owner:{self.owner}")
+        for name, value in sorted(self.facets.items()):
+            if name in ("is", "kind", "owner"):
+                continue
+            for v in (value if isinstance(value, (list, tuple)) else [value]):
+                if v not in (None, ""):
+                    filters.append(f"{name}:{v}")
+        meta = [f"entity:{self.title}", "is:docs", f"entity_url:{self.entity_url}",
+                f"entity_kind:{self.kind}"]
+        if self.owner:
+            meta.append(f"owner:{self.owner}")
+        return {"entity_url": self.entity_url, "entity_title": self.title, "kind": self.kind,
+                "owner": self.owner or "", "portal_root": self.portal_root,
+                "filters": filters, "meta": meta}
+
+
+def _emoji_generator(index, shortname, alias, uc, alt, title, category, options, md):
+    # Theme icons (:material-check:) inline as SVG from the installed theme;
+    # unicode emoji as the character itself: pymdownx's default (and
+    # material's to_svg for emoji) would load images from a CDN.
+    if not uc:
+        from material.extensions.emoji import to_svg
+        return to_svg(index, shortname, alias, uc, alt, title, category, options, md)
+    from pymdownx.emoji import to_alt
+    return to_alt(index, shortname, alias, uc, alt, title, category, options, md)
+
+
+def markdown_extensions(exts: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The extension list with the Python objects only Lookout may supply."""
+    from material.extensions.emoji import twemoji
+    from pymdownx.superfences import fence_code_format
+
+    out = []
+    for name, opts in exts.items():
+        opts = dict(opts)
+        if name == "pymdownx.superfences":
+            opts["custom_fences"] = [{"name": "mermaid", "class": "mermaid",
+                                      "format": fence_code_format}]
+        elif name == "pymdownx.emoji":
+            opts = {"emoji_index": twemoji, "emoji_generator": _emoji_generator}
+        out.append({name: opts})
+    return out
+
+
+_CONFIG_STUB: str | None = None
+
+
+def _config_stub() -> str:
+    # load_config needs a file (else it looks for ./mkdocs.yml); ours is empty,
+    # everything comes in as keyword arguments.
+    global _CONFIG_STUB
+    if _CONFIG_STUB is None or not os.path.exists(_CONFIG_STUB):
+        fd, path = tempfile.mkstemp(prefix="lookout-techdocs-", suffix=".yml")
+        with os.fdopen(fd, "w") as fh:
+            fh.write("site_name: lookout\n")
+        _CONFIG_STUB = path
+    return _CONFIG_STUB
+
+
+def make_config(prep: PreparedDocs, ctx: DocsContext, site_dir: str, *, preview: bool = False,
+                **overrides: Any):
+    """A validated MkDocsConfig with Lookout's plugin registered; returns (config, plugin).
+
+    ``preview``: the files are rescanned on every rebuild and the theme's
+    assets stay in the site (there is no portal around a preview).
+    """
+    from mkdocs.config import load_config
+
+    from generator.techdocs.plugin import (PLUGIN_KEY, TechDocsPlugin, cached_env,
+                                           install_get_files)
+
+    install_get_files()
+    docs_rel = os.path.relpath(prep.docs_dir, os.path.realpath(prep.repo_path)).replace(os.sep, "/")
+    plugin = TechDocsPlugin(repo=prep.repo, repo_path=os.path.realpath(prep.repo_path),
+                            docs_rel=docs_rel, entries=None if preview else prep.scan.entries,
+                            iframe_hosts=frozenset(h.lower() for h in ctx.iframe_hosts),
+                            portal_root=ctx.portal_root, share_assets=not preview)
+    config = load_config(
+        config_file=_config_stub(),
+        site_name=prep.site_name,
+        docs_dir=str(prep.docs_dir),
+        site_dir=site_dir,
+        nav=prep.nav,
+        use_directory_urls=True,
+        theme={"name": "material", "custom_dir": str(THEME_DIR), "font": False,
+               "features": ["content.code.copy", "navigation.top"]},
+        plugins=[],                # no material search: Pagefind covers the whole site
+        hooks=[], extra_css=[], extra_javascript=[], extra_templates=[],
+        markdown_extensions=markdown_extensions(prep.extensions),
+        extra={"lookout": ctx.lookout_extra()},
+        strict=False,
+        **overrides,
+    )
+    # One 404 page and one sitemap for the portal, not one per docs site.
+    config.theme.static_templates.difference_update({"404.html", "sitemap.xml"})
+    if not preview:
+        theme = config.theme
+        theme.get_env = lambda: cached_env(theme)  # type: ignore[method-assign]
+    config.plugins[PLUGIN_KEY] = plugin
+    return config, plugin
+
+
+@dataclass
+class BuildOutcome:
+    ok: bool
+    problems: list[Problem]
+    pages: int
+    seconds: float
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _on_alarm(signum, frame):  # pragma: no cover - timing dependent
+    raise _Timeout()
+
+
+def init_worker() -> None:
+    """Pool initializer: import and warm everything once per process."""
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    mk = logging.getLogger("mkdocs")
+    mk.propagate = False
+    mk.addHandler(logging.NullHandler())
+    logging.getLogger("MARKDOWN").setLevel(logging.ERROR)
+    import material  # noqa: F401
+    import mkdocs.commands.build  # noqa: F401
+    import nh3  # noqa: F401
+    import pymdownx.superfences  # noqa: F401
+    from material.extensions.emoji import twemoji
+    twemoji({}, None)  # globs ~10k icon files once; cached for the process
+    if hasattr(signal, "SIGALRM"):
+        signal.signal(signal.SIGALRM, _on_alarm)
+
+
+def build_docs(prep: PreparedDocs, ctx: DocsContext, site_dir: str,
+               timeout: int = BUILD_TIMEOUT_S) -> BuildOutcome:
+    """Build one docs site into ``site_dir``; never raises for the repo's fault."""
+    from mkdocs.commands.build import build
+
+    from generator.techdocs.plugin import ProblemLogHandler
+
+    t0 = time.perf_counter()
+    problems: list[Problem] = []
+    plugin = None
+    handler = None
+    ok = False
+    pages = 0
+    use_alarm = hasattr(signal, "SIGALRM") and signal.getsignal(signal.SIGALRM) is _on_alarm
+    try:
+        if use_alarm:
+            signal.alarm(timeout)
+        config, plugin = make_config(prep, ctx, site_dir)
+        handler = ProblemLogHandler(plugin)
+        logging.getLogger("mkdocs").addHandler(handler)
+        build(config)
+        pages = sum(1 for e in prep.scan.entries if e.rel.endswith(".md"))
+        ok = True
+    except _Timeout:
+        problems.append(Problem("error", f"docs build took longer than {timeout} s; stopped",
+                                prep.repo, prep.config_file))
+    except (Exception, SystemExit) as exc:  # mkdocs raises click's Abort (SystemExit-like)
+        msg = str(exc).replace(os.path.realpath(prep.repo_path), "<repo>")[:500]
+        problems.append(Problem("error", f"docs build failed: {type(exc).__name__}: {msg}",
+                                prep.repo, prep.config_file))
+    finally:
+        if use_alarm:
+            signal.alarm(0)
+        if handler is not None:
+            logging.getLogger("mkdocs").removeHandler(handler)
+    if plugin is not None:
+        problems[:0] = plugin.problems
+    return BuildOutcome(ok, problems, pages, time.perf_counter() - t0)

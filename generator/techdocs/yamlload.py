@@ -1,0 +1,123 @@
+"""Loading a repo's ``mkdocs.yml`` as inert data.
+
+mkdocs' own loader honours ``!ENV`` and ``!!python/name:`` (which imports
+and can call arbitrary code); ours is PyYAML's safe loader plus one
+catch-all constructor that turns every other tag into ``None`` and records
+where it was, so the repo's owner gets a problem with a line number.
+Alias bombs are refused by counting composed nodes (aliases re-visit the
+shared node, so a billion-laughs document blows the count, not the memory).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C loader: ~8x faster
+
+MAX_YAML_BYTES = 256 * 1024   # an mkdocs.yml is a few KB; anything bigger is not one
+MAX_YAML_NODES = 50_000       # visits, counting every alias expansion
+
+
+class RepoYamlError(Exception):
+    """mkdocs.yml cannot be used at all (syntax error, too big, a bomb)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass
+class LoadedYaml:
+    data: dict[str, Any]
+    # 1-based line of each top-level key, and of list items / mapping keys one
+    # level below ("markdown_extensions.3", "plugins.0", "theme.custom_dir").
+    lines: dict[str, int] = field(default_factory=dict)
+    # (tag, line) of every custom tag that was made inert.
+    inert_tags: list[tuple[str, int]] = field(default_factory=list)
+
+    def line(self, *keys: str | int) -> int | None:
+        for n in range(len(keys), 0, -1):
+            found = self.lines.get(".".join(str(k) for k in keys[:n]))
+            if found:
+                return found
+        return None
+
+
+class _InertLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    inert_tags: list[tuple[str, int]]
+
+
+def _inert(loader: _InertLoader, suffix: str, node: yaml.Node) -> None:
+    loader.inert_tags.append((node.tag, node.start_mark.line + 1))
+    return None
+
+
+# "" matches every tag that has no exact constructor: !ENV, !relative,
+# !!python/name:..., !!python/object/apply:... all end up here.
+_InertLoader.add_multi_constructor("", _inert)
+
+
+def _count_nodes(node: yaml.Node) -> None:
+    stack, seen = [node], 0
+    while stack:
+        cur = stack.pop()
+        seen += 1
+        if seen > MAX_YAML_NODES:
+            raise RepoYamlError(f"mkdocs.yml expands to more than {MAX_YAML_NODES:,} YAML nodes "
+                                "(aliases?); refused")
+        if isinstance(cur, yaml.MappingNode):
+            for k, v in cur.value:
+                stack.append(k)
+                stack.append(v)
+        elif isinstance(cur, yaml.SequenceNode):
+            stack.extend(cur.value)
+
+
+def _record_lines(root: yaml.Node, lines: dict[str, int]) -> None:
+    if not isinstance(root, yaml.MappingNode):
+        return
+    for knode, vnode in root.value:
+        if not isinstance(knode, yaml.ScalarNode):
+            continue
+        key = str(knode.value)
+        lines.setdefault(key, knode.start_mark.line + 1)
+        if isinstance(vnode, yaml.SequenceNode):
+            for i, item in enumerate(vnode.value):
+                lines.setdefault(f"{key}.{i}", item.start_mark.line + 1)
+        elif isinstance(vnode, yaml.MappingNode):
+            for sk, _sv in vnode.value:
+                if isinstance(sk, yaml.ScalarNode):
+                    lines.setdefault(f"{key}.{sk.value}", sk.start_mark.line + 1)
+
+
+def load_mkdocs_yaml(text: str) -> LoadedYaml:
+    """Parse ``text`` into plain data; custom tags become ``None``."""
+    if len(text.encode("utf-8", "replace")) > MAX_YAML_BYTES:
+        raise RepoYamlError(f"mkdocs.yml is larger than {MAX_YAML_BYTES:,} bytes; refused")
+    loader = _InertLoader(text)
+    loader.inert_tags = []
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            raise RepoYamlError(f"mkdocs.yml is not valid YAML: {exc.problem or exc}",
+                                mark.line + 1 if mark else None) from None
+        except yaml.YAMLError as exc:
+            raise RepoYamlError(f"mkdocs.yml is not valid YAML: {exc}") from None
+        if node is None:
+            return LoadedYaml({})
+        _count_nodes(node)
+        lines: dict[str, int] = {}
+        _record_lines(node, lines)
+        try:
+            data = loader.construct_document(node)
+        except (yaml.YAMLError, TypeError, ValueError) as exc:
+            raise RepoYamlError(f"mkdocs.yml could not be read: {exc}") from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise RepoYamlError("mkdocs.yml must be a mapping of settings", 1)
+    return LoadedYaml(data, lines, list(loader.inert_tags))

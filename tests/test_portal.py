@@ -1,0 +1,355 @@
+"""The portal (generator/portal): catalog.json -> site. No browser; files and HTML only."""
+from __future__ import annotations
+
+import html
+import json
+import logging
+import os
+import re
+import subprocess
+import sys
+from collections import defaultdict, deque
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from generator.portal import diagram
+from generator.portal.build import MKDOCS_YML, PortalBuildError, build_site
+from generator.portal.html import safe_url
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SMALL = FIXTURES / "catalog-small.json"
+HOSTILE = FIXTURES / "catalog-hostile.json"
+COLLISION = FIXTURES / "catalog-collision.json"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def ref_of(ent: dict) -> str:
+    m = ent["metadata"]
+    return f"{ent['kind']}:{m.get('namespace') or 'default'}/{m['name']}".lower()
+
+
+def page_path(site: Path, ref: str) -> Path:
+    kind, rest = ref.split(":", 1)
+    ns, name = rest.split("/", 1)
+    return site / "catalog" / ns / kind / name / "index.html"
+
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("small") / "site"
+    build_site(SMALL, out, progress=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("hostile") / "site"
+    build_site(HOSTILE, out, progress=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def small_catalog() -> dict:
+    return json.loads(SMALL.read_text(encoding="utf-8"))
+
+
+# -- pages and URLs -----------------------------------------------------------------
+def test_entity_pages_at_backstage_urls(small_site, small_catalog):
+    for ent in small_catalog["entities"]:
+        path = page_path(small_site, ref_of(ent))
+        assert path.is_file(), path
+    text = page_path(small_site, ref_of(small_catalog["entities"][0])).read_text()
+    assert 'data-pagefind-body' in text
+    for page in ("index.html", "catalog/index.html", "graph/index.html", "problems/index.html",
+                 "teams/index.html", "search/index.html"):
+        assert (small_site / page).is_file(), page
+
+
+def test_entity_pages_are_not_in_the_nav(small_site, small_catalog):
+    home = (small_site / "index.html").read_text()
+    nav_links = re.findall(r'class="md-tabs__link"[^>]*>|href="([^"]+)"\s+class="md-tabs__link"', home)
+    assert nav_links  # tabs exist
+    tabs = re.findall(r'<li class="md-tabs__item[^"]*">\s*<a href="([^"]+)"', home)
+    assert 0 < len(tabs) <= 7, tabs
+    assert not any("catalog/default/" in t for t in tabs)
+    # the primary nav of an entity page lists index pages only
+    ent_page = page_path(small_site, ref_of(small_catalog["entities"][5])).read_text()
+    assert ent_page.count('class="md-nav__link') < 20
+
+
+def test_data_files(small_site, small_catalog):
+    ents = json.loads((small_site / "catalog/entities.json").read_text())
+    assert len(ents["rows"]["ref"]) == len(small_catalog["entities"])
+    assert set(ents["rows"]["ref"]) == {ref_of(e) for e in small_catalog["entities"]}
+    graph = json.loads((small_site / "graph/graph.json").read_text())
+    assert len(graph["refs"]) == len(small_catalog["entities"])
+    n_depends = sum(1 for e in small_catalog["entities"] for r in e["relations"] if r["type"] == "dependsOn")
+    assert len(graph["edges"]["dependsOn"]) == 2 * n_depends
+    assert (small_site / "api/catalog.json").read_bytes() == SMALL.read_bytes()
+    assert (small_site / "assets/lookout/catalog.js").is_file()
+    assert (small_site / "assets/lookout/graph.js").is_file()
+
+
+def test_mermaid_served_by_the_site(small_site, small_catalog):
+    if not (REPO / "node_modules/mermaid/dist/mermaid.min.js").is_file():
+        pytest.skip("node_modules/mermaid absent (run `npm ci`)")
+    assert (small_site / "assets/lookout/mermaid.min.js").stat().st_size > 1_000_000
+    page = page_path(small_site, "component:default/orders-svc-00000").read_text()
+    assert 'assets/lookout/mermaid.min.js"' in page
+    assert '<pre class="mermaid">' in page and 'id="relation-diagram"' in page
+    assert "unpkg" not in page and "cdn" not in page.lower()
+    assert "fonts.googleapis" not in page
+
+
+# -- per-kind content matches the catalog -------------------------------------------
+def _adjacency(catalog: dict) -> dict[str, dict[str, list[str]]]:
+    adj: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for e in catalog["entities"]:
+        for r in e["relations"]:
+            adj[ref_of(e)][r["type"]].append(r["targetRef"])
+    return adj
+
+
+def _walk(adj, start: str, rels: tuple[str, ...]) -> set[str]:
+    seen, queue = {start}, deque([start])
+    while queue:
+        n = queue.popleft()
+        for rel in rels:
+            for t in adj[n].get(rel, ()):
+                if t not in seen:
+                    seen.add(t)
+                    queue.append(t)
+    return seen - {start}
+
+
+def test_group_owned_counts(small_site, small_catalog):
+    adj = _adjacency(small_catalog)
+    kinds = {ref_of(e): e["kind"] for e in small_catalog["entities"]}
+    types = {ref_of(e): e["spec"].get("type", "") for e in small_catalog["entities"]}
+    groups = [ref_of(e) for e in small_catalog["entities"] if e["kind"] == "Group"]
+    assert groups
+    for g in groups:
+        owners = {g} | _walk(adj, g, ("parentOf",))
+        owned = {t for o in owners for t in adj[o].get("ownerOf", ())}
+        text = page_path(small_site, g).read_text()
+        total = re.search(r'id="owned-counts" data-total="(\d+)"', text)
+        assert total and int(total.group(1)) == len(owned), g
+        expected: dict[tuple[str, str], int] = defaultdict(int)
+        for r in owned:
+            expected[(kinds[r], types[r])] += 1
+        section = text.split('id="owned-counts"', 1)[1].split("</section>", 1)[0]
+        rows = re.findall(r'<tr data-kind="([^"]*)" data-type="([^"]*)"><td>[^<]*</td><td>[^<]*</td>'
+                          r'<td class="lk-num">([\d,]+)</td>', section)
+        got = {(k, t): int(n.replace(",", "")) for k, t, n in rows}
+        assert got == dict(expected), g
+        members = adj[g].get("hasMember", [])
+        assert f'id="members"' in text
+        for m in members[:5]:
+            assert f'data-ref="{m}"' in text
+
+
+def test_resource_consumers_and_dependents(small_site, small_catalog):
+    adj = _adjacency(small_catalog)
+    hub = "resource:default/events-000"
+    text = page_path(small_site, hub).read_text()
+    repo = {ref_of(e): e["metadata"]["annotations"].get("lookout/repo") for e in small_catalog["entities"]}
+    consumers = set(adj[hub].get("dependencyOf", [])) | set(adj[hub].get("apiConsumedBy", []))
+    # CatalogGraph.consumers: the declaring repo's own Components provision it, they don't consume it
+    consumers = {c for c in consumers if not (c.startswith("component:") and repo[c] == repo[hub])}
+    breaks = _walk(adj, hub, ("dependencyOf", "apiConsumedBy"))
+    for sid, expected in (("consumers", consumers), ("dependents", breaks)):
+        section = text.split(f'<section class="lk-section" id="{sid}">', 1)[1].split("</section>", 1)[0]
+        got = set(re.findall(r'<tr data-ref="([^"]+)"', section))
+        assert got == expected, sid
+    assert len(breaks) >= len(consumers) > 12
+    # the hub's diagram collapses: at most 12 nodes per group, then "+ N more"
+    code = html.unescape(re.search(r'<pre class="mermaid"><code>(.*?)</code>', text, re.S).group(1))
+    n_dependency_of = len(adj[hub]["dependencyOf"])
+    assert f"Dependents ({n_dependency_of})" in code and f"+ {n_dependency_of - 12} more" in code
+    assert 'href "#rel-dependencyOf"' in code and 'id="rel-dependencyOf"' in text
+
+
+def test_entity_about_card(small_site, small_catalog):
+    ent = next(e for e in small_catalog["entities"] if e["kind"] == "Component"
+               and "pagerduty.com/service-id" in e["metadata"]["annotations"]
+               and "backstage.io/techdocs-ref" in e["metadata"]["annotations"])
+    ref = ref_of(ent)
+    text = page_path(small_site, ref).read_text()
+    owner = ent["spec"]["owner"]
+    assert re.search(rf'<dd id="owner"><a href="[./]*/catalog/default/group/{owner.split("/")[1]}/"', text)
+    assert ent["metadata"]["annotations"]["pagerduty.com/service-id"] in text.split('id="oncall"')[1][:200]
+    kind, ns, name = "component", "default", ent["metadata"]["name"]
+    assert f'/docs/{ns}/{kind}/{name}/"' in text
+    src = next(s for s in small_catalog["sources"] if s["repo"] == ent["metadata"]["annotations"]["lookout/repo"])
+    source = text.split('<dd id="source">')[1].split("</dd>")[0]
+    if src["url"]:
+        assert f'href="{src["url"]}/-/blob/' in source and "#L3" in source
+    else:
+        assert "<a " not in source and ".af/service.tf:3" in source
+    for key, val in (("is", "entity"), ("kind", "Component"), ("owner", owner.split("/")[1])):
+        assert f'<span data-pagefind-filter="{key}">{val}</span>' in text
+    assert 'data-pagefind-meta="title"' in text
+
+
+def test_index_pages_are_not_search_bodies(small_site):
+    for page in ("index.html", "catalog/index.html", "graph/index.html", "problems/index.html"):
+        assert "data-pagefind-body" not in (small_site / page).read_text(), page
+
+
+def test_home_counts_and_problems_page(small_site, small_catalog):
+    home = (small_site / "index.html").read_text()
+    n_comp = sum(1 for e in small_catalog["entities"] if e["kind"] == "Component")
+    assert re.search(rf'data-kind="Component"><span class="lk-kind__n">{n_comp}<', home)
+    assert 'action="search/"' in home and 'name="q"' in home
+    problems = (small_site / "problems/index.html").read_text()
+    assert problems.count('<tr class="lk-problem"') == len(small_catalog["problems"])
+    p = next(p for p in small_catalog["problems"] if p["entityRef"])
+    src = next(s for s in small_catalog["sources"] if s["repo"] == p["repo"])
+    if src["url"]:
+        assert f'{src["url"]}/-/blob/{src["commit"]}/{p["file"]}#L{p["line"]}' in problems
+
+
+# -- security -----------------------------------------------------------------------
+class _Audit(HTMLParser):
+    """Collects everything in a page that could run script."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.bad: list[str] = []
+        self.in_script = False
+        self.script_text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name.lower().startswith("on"):
+                self.bad.append(f"<{tag} {name}=...>")
+            if name.lower() in ("href", "src", "action", "formaction", "xlink:href") and value:
+                if re.match(r"\s*(javascript|data|vbscript):", value, re.I):
+                    self.bad.append(f"<{tag} {name}={value!r}>")
+        if tag in ("iframe", "object", "embed", "base", "meta") and tag != "meta" or (
+                tag == "meta" and "http-equiv" in dict(attrs)):
+            self.bad.append(f"<{tag}>")
+        if tag == "script":
+            src = dict(attrs).get("src")
+            if src and not re.match(r"^/?(\.\./)*(\./)?(assets/(javascripts|lookout)/)", src):
+                self.bad.append(f"script src={src}")
+            self.in_script = True
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self.in_script = False
+
+    def handle_data(self, data):
+        if self.in_script:
+            self.script_text.append(data)
+
+
+def test_hostile_catalog_is_escaped_everywhere(hostile_site):
+    pages = list(hostile_site.rglob("*.html"))
+    assert len(pages) > 5
+    seen_evil = 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        audit = _Audit()
+        audit.feed(text)
+        assert not audit.bad, (page, audit.bad)
+        assert "pwned" not in "".join(audit.script_text), page
+        assert "<script>window.__pwned" not in text and "<img src=x" not in text, page
+        assert 'href="javascript' not in text.lower() and "href=\" javascript" not in text.lower()
+        seen_evil += "window.__pwned" in text
+    assert seen_evil >= 3  # the strings are shown, as text
+    evil = (hostile_site / "catalog/default/component/evil/index.html").read_text()
+    assert "<title>&lt;script&gt;window.__pwned=1&lt;/script&gt; - Lookout</title>" in evil
+    assert 'href="mailto:team@example.com"' in evil
+    assert 'href="https://ok.example.com/&#34;&gt;&lt;script&gt;' in evil  # quoted, inside the attribute
+    # sources[].url is javascript: -> no source link at all
+    assert 'id="source-link"' not in evil
+
+
+def test_hostile_mermaid_labels_are_text(hostile_site):
+    for rel in ("group/evil-team", "component/evil", "resource/evil-db"):
+        text = (hostile_site / f"catalog/default/{rel}/index.html").read_text()
+        code = html.unescape(re.search(r'<pre class="mermaid"><code>(.*?)</code>', text, re.S).group(1))
+        assert "%%" not in code and "<script" not in code
+        assert not re.search(r'href "\s*javascript', code, re.I)
+        assert not re.search(r"^\s*click n\d+ call", code, re.M)
+        for line in code.strip().splitlines():
+            assert re.fullmatch(
+                r'flowchart LR|  class n0 lkSelf|  classDef lkSelf [a-z:0-9-]+|'
+                r'\s+(n\d+)\["[^"\n]*"\]|  subgraph g\d+\["[^"\n]*"\]|    direction LR|  end|'
+                r'  (g\d+ --> n0|n0 --> g\d+)|    n\d+ ~~~ n\d+|'
+                r'  click n\d+ href "[A-Za-z0-9./_#-]+" "[^"\n]*"', line), line
+
+
+def test_diagram_label_and_safe_url_units():
+    assert diagram.label('a"]<b>%%{') == "a#34;#93;#60;b#62;#37;#37;#123;"
+    assert safe_url("https://x.example/a") == "https://x.example/a"
+    assert safe_url("mailto:a@b.c") == "mailto:a@b.c"
+    for bad in ("javascript:alert(1)", " JavaScript:x", "data:text/html,x", "vbscript:x", "//evil",
+                "java\nscript:x", "http:/nohost", "", None, 3):
+        assert safe_url(bad) is None, bad
+
+
+# -- refusals and failures ----------------------------------------------------------
+def test_newer_schema_version_is_refused(tmp_path):
+    cat = tmp_path / "catalog.json"
+    cat.write_text(json.dumps({"schema_version": 2, "entities": [], "problems": [], "sources": []}))
+    with pytest.raises(PortalBuildError, match=r"schema_version 2 is newer .*supports \(version 1\)"):
+        build_site(cat, tmp_path / "site", progress=False)
+    assert not (tmp_path / "site").exists()
+
+
+def test_newer_schema_version_refused_by_mkdocs_cli_without_traceback(tmp_path):
+    cat = tmp_path / "catalog.json"
+    cat.write_text(json.dumps({"schema_version": 99, "entities": []}))
+    env = dict(os.environ, LOOKOUT_CATALOG=str(cat), NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(MKDOCS_YML),
+                           "-d", str(tmp_path / "site")], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode != 0
+    assert "schema_version 99 is newer" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_mkdocs_cli_reads_lookout_catalog_env(tmp_path):
+    env = dict(os.environ, LOOKOUT_CATALOG=str(HOSTILE), NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(MKDOCS_YML),
+                           "-d", str(tmp_path / "site")], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "site/catalog/default/component/evil/index.html").is_file()
+
+
+def test_failed_build_keeps_previous_site(tmp_path):
+    out = tmp_path / "site"
+    build_site(HOSTILE, out, progress=False)
+    marker = out / "catalog/default/component/evil/index.html"
+    before = marker.read_bytes()
+    broken = tmp_path / "broken.json"
+    broken.write_text("{ not json")
+    with pytest.raises(PortalBuildError, match="not a readable catalog.json"):
+        build_site(broken, out, progress=False)
+    assert marker.read_bytes() == before
+    with pytest.raises(PortalBuildError, match="no such file"):
+        build_site(tmp_path / "missing.json", out, progress=False)
+    assert marker.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.json", "site"]  # no temp dirs left
+    # and a good build replaces it
+    build_site(SMALL, out, progress=False)
+    assert not marker.exists() and (out / "catalog/default/resource/events-000/index.html").is_file()
+
+
+def test_case_collision_and_unsafe_names_reported(tmp_path, caplog):
+    out = tmp_path / "site"
+    with caplog.at_level(logging.WARNING):
+        build_site(COLLISION, out, progress=False)
+    messages = "\n".join(r.getMessage() for r in caplog.records)
+    assert "component:default/orders" in messages and "same page URL" in messages
+    assert "not valid in a URL" in messages
+    page = out / "catalog/default/component/orders/index.html"
+    assert page.is_file()
+    assert "<code>component:default/orders</code>" in page.read_text()
+    problems = (out / "problems/index.html").read_text()
+    assert "same page URL" in problems and "(portal)" in problems
+    assert not list(tmp_path.rglob("escape*"))
+    assert (out / "catalog/default/component/ok/index.html").is_file()  # namespace "Default" -> default

@@ -1,0 +1,189 @@
+// Lookout full search (/search/): Pagefind's JS API over the whole site.
+// Every value shown comes from the index (i.e. from repos): it is set with
+// textContent, never innerHTML, except Pagefind's excerpt, which is rebuilt
+// node by node keeping only text and <mark>.
+const FACETS = ["is", "kind", "type", "owner", "lifecycle", "tag"];
+const PAGE_SIZE = 20;
+
+const root = document.getElementById("lookout-search");
+if (root) main(root).catch((err) => fail(root, err));
+
+function fail(root, err) {
+  const status = root.querySelector("#lookout-search-status");
+  if (status) status.textContent = "Search is unavailable: the index could not be loaded.";
+  console.warn("lookout search:", err);
+}
+
+async function main(root) {
+  // site root, relative to this page (works under any base path)
+  const base = new URL((root.dataset.base || ".").replace(/\/?$/, "/"), location.href);
+  const pagefind = await import(new URL("pagefind/pagefind.js", base).href);
+  await pagefind.options({ baseUrl: base.pathname, excerptLength: 24 });
+  await pagefind.init();
+
+  const input = root.querySelector("#lookout-search-input");
+  const status = root.querySelector("#lookout-search-status");
+  const list = root.querySelector("#lookout-search-list");
+  const more = root.querySelector("#lookout-search-more");
+  const state = readUrl();
+  input.value = state.q;
+  root.querySelector("form").addEventListener("submit", (e) => e.preventDefault());
+
+  let results = [];
+  let shown = 0;
+  let generation = 0;
+  const allFilters = await pagefind.filters();
+
+  async function run() {
+    const gen = ++generation;
+    writeUrl(state);
+    const filters = {};
+    for (const f of FACETS) if (state.filters[f].size) filters[f] = { any: [...state.filters[f]] };
+    const hasFilter = Object.keys(filters).length > 0;
+    if (!state.q.trim() && !hasFilter) {
+      renderFacets(allFilters, null);
+      list.replaceChildren();
+      more.hidden = true;
+      status.textContent = "Type to search entities and docs, or pick a filter.";
+      return;
+    }
+    const search = state.q.trim()
+      ? await pagefind.debouncedSearch(state.q, { filters }, 200)
+      : await pagefind.search(null, { filters });
+    if (search === null || gen !== generation) return; // superseded by a newer query
+    results = search.results;
+    shown = 0;
+    list.replaceChildren();
+    renderFacets(search.totalFilters || allFilters, search.filters);
+    status.textContent = results.length === 1 ? "1 result" : `${results.length} results`;
+    await showMore(gen);
+  }
+
+  async function showMore(gen) {
+    const slice = results.slice(shown, shown + PAGE_SIZE);
+    shown += slice.length;
+    const data = await Promise.all(slice.map((r) => r.data()));
+    if (gen !== generation) return;
+    for (const d of data) list.appendChild(renderHit(d, base));
+    more.hidden = shown >= results.length;
+  }
+
+  function renderFacets(totals, current) {
+    for (const facet of FACETS) {
+      const box = root.querySelector(`fieldset[data-facet="${facet}"]`);
+      const values = root.querySelector(`fieldset[data-facet="${facet}"] .lookout-facet__values`);
+      const counts = (current && current[facet]) || (totals && totals[facet]) || {};
+      const names = new Set([...Object.keys((totals && totals[facet]) || {}), ...state.filters[facet]]);
+      values.replaceChildren();
+      for (const name of [...names].sort((a, b) => a.localeCompare(b))) {
+        const label = document.createElement("label");
+        const cb = document.createElement("input");
+        cb.type = "checkbox";
+        cb.name = facet;
+        cb.value = name;
+        cb.checked = state.filters[facet].has(name);
+        cb.addEventListener("change", () => {
+          cb.checked ? state.filters[facet].add(name) : state.filters[facet].delete(name);
+          run();
+        });
+        const text = document.createElement("span");
+        text.textContent = facet === "is" ? (name === "docs" ? "Docs pages" : name === "entity" ? "Catalog entities" : name) : name;
+        const count = document.createElement("span");
+        count.className = "lookout-count";
+        count.textContent = String(counts[name] ?? 0);
+        label.append(cb, text, count);
+        values.appendChild(label);
+      }
+      box.hidden = names.size === 0;
+    }
+  }
+
+  input.addEventListener("input", () => { state.q = input.value; run(); });
+  more.addEventListener("click", () => showMore(generation));
+  await run();
+}
+
+function readUrl() {
+  const params = new URLSearchParams(location.search);
+  const filters = {};
+  for (const f of FACETS) filters[f] = new Set(params.getAll(f).filter(Boolean));
+  return { q: params.get("q") || "", filters };
+}
+
+function writeUrl(state) {
+  const params = new URLSearchParams();
+  if (state.q) params.set("q", state.q);
+  for (const f of FACETS) for (const v of [...state.filters[f]].sort()) params.append(f, v);
+  const qs = params.toString();
+  history.replaceState(null, "", qs ? `?${qs}` : location.pathname);
+}
+
+function safeHref(url, base) {
+  try {
+    const u = new URL(url, base);
+    return u.protocol === "http:" || u.protocol === "https:" ? u.href : null;
+  } catch { return null; }
+}
+
+function first(value) { return Array.isArray(value) ? value[0] : value; }
+
+function describe(d, base) {
+  // "Docs page of <entity> (Component)" or "Component · service · owned by group:…"
+  const what = document.createElement("div");
+  what.className = "lookout-hit__what";
+  const f = d.filters || {};
+  const m = d.meta || {};
+  const isDocs = (f.is || []).includes("docs") || m.is === "docs";
+  if (isDocs) {
+    what.append("Docs page of ");
+    const href = m.entity_url ? safeHref(m.entity_url, base) : null;
+    const name = document.createElement(href ? "a" : "span");
+    if (href) name.href = href;
+    name.textContent = m.entity || "an entity";
+    what.append(name);
+    const kind = m.entity_kind || first(f.kind);
+    if (kind) what.append(` (${kind})`);
+  } else {
+    const parts = [first(f.kind) || "Entity"];
+    if (first(f.type)) parts.push(first(f.type));
+    if (first(f.lifecycle)) parts.push(first(f.lifecycle));
+    let text = parts.join(" · ");
+    if (first(f.owner)) text += ` · owned by ${first(f.owner)}`;
+    what.textContent = text;
+  }
+  return what;
+}
+
+function excerptNodes(html) {
+  // Pagefind marks hits with <mark>; keep those and plain text, nothing else.
+  const tpl = document.createElement("template");
+  tpl.innerHTML = html || "";
+  const out = [];
+  const walk = (node) => {
+    for (const child of node.childNodes) {
+      if (child.nodeType === Node.TEXT_NODE) out.push(document.createTextNode(child.textContent));
+      else if (child.nodeName === "MARK") {
+        const mark = document.createElement("mark");
+        mark.textContent = child.textContent;
+        out.push(mark);
+      } else walk(child);
+    }
+  };
+  walk(tpl.content);
+  return out;
+}
+
+function renderHit(d, base) {
+  const li = document.createElement("li");
+  li.className = "lookout-hit";
+  const a = document.createElement("a");
+  a.className = "lookout-hit__title";
+  const href = safeHref(d.url, base);
+  if (href) a.href = href;
+  a.textContent = (d.meta && d.meta.title) || d.url;
+  const p = document.createElement("p");
+  p.className = "lookout-hit__excerpt";
+  p.append(...excerptNodes(d.excerpt));
+  li.append(a, describe(d, base), p);
+  return li;
+}
