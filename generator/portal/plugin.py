@@ -103,11 +103,10 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
                        meta={"hide": ["navigation"]})
         pages.add_page(files, config, "teams/index.md", "Teams", in_nav=True,
                        template="teams.html", view=lambda base: teams, meta={"hide": ["navigation", "toc"]})
-        if files.get_file_from_path("search/index.md") is None:
-            # The real search page (Pagefind) is built over the finished site; until then, say so.
-            pages.add_page(files, config, "search/index.md", "Search", in_nav=True,
-                           template="search.html", view=lambda base: {},
-                           meta={"hide": ["navigation", "toc"]})
+        # The index it queries (/pagefind/) is written over the finished site by `lookout build`.
+        pages.add_page(files, config, "search/index.md", "Search", in_nav=True,
+                       template="search.html", view=lambda base: {},
+                       meta={"hide": ["navigation", "toc"]})
 
         builder = EntityPageBuilder(ix, list_cap=self.config.list_cap, diagram_cap=self.config.diagram_cap)
         for ref, url in ix.urls.items():

@@ -228,9 +228,10 @@ def build_all_docs(jobs: list[DocsJob], site_dir: Path, cache_dir: Path, *,
     stats = DocsStats(jobs=len(jobs))
     problems = DocsProblems()
     problems.stats = stats
-    cache_root = Path(cache_dir) / "techdocs"
+    # Absolute: mkdocs resolves a relative site_dir against its config file, not the cwd.
+    cache_root = Path(cache_dir).resolve() / "techdocs"
     cache_root.mkdir(parents=True, exist_ok=True)
-    site_dir = Path(site_dir)
+    site_dir = Path(site_dir).resolve()
     hosts = tuple(sorted(h.lower() for h in iframe_hosts))
     seen: set[str] = set()
     tasks: list[tuple] = []

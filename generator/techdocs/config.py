@@ -110,6 +110,22 @@ def _ext_name(name: str) -> str:
     return name[len("markdown.extensions."):] if name.startswith("markdown.extensions.") else name
 
 
+# What every TechDocs repo writes to get mermaid and emoji: Lookout configures
+# both itself, so these are neither used nor worth a warning.
+PROVIDED_BY_LOOKOUT_TAGS = {
+    "!!python/name:pymdownx.superfences.fence_code_format",
+    "!!python/name:material.extensions.emoji.twemoji",
+    "!!python/name:material.extensions.emoji.to_svg",
+}
+
+
+def _provided_by_lookout(ext: str, key: str, value: Any) -> bool:
+    if (ext, key) == ("pymdownx.superfences", "custom_fences"):
+        return isinstance(value, list) and all(
+            isinstance(f, dict) and f.get("name") == "mermaid" for f in value)
+    return ext == "pymdownx.emoji" and key in ("emoji_index", "emoji_generator")
+
+
 def _tag_name(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
 
@@ -149,6 +165,8 @@ def prepare_docs(repo: str, repo_path: Path, docs_root: str, title: str) -> Prep
         problems.append(Problem(sev, msg, repo, cfg_rel, line(*key) if key else None))  # type: ignore[arg-type]
 
     for tag, tag_line in (loaded.inert_tags if loaded else []):
+        if _tag_name(tag) in PROVIDED_BY_LOOKOUT_TAGS:
+            continue  # the standard TechDocs/material setting, which Lookout sets up itself
         problems.append(Problem("warning", f"YAML tag {_tag_name(tag)} is not allowed in "
                                 "mkdocs.yml; its value is ignored", repo, cfg_rel, tag_line))
     if isinstance(data.get("site_name"), str) and data["site_name"].strip():
@@ -263,6 +281,8 @@ def _extensions(raw: object, exts: dict[str, dict[str, Any]], warn) -> None:
                  "markdown_extensions", i)
             continue
         for key, value in opts.items():
+            if _provided_by_lookout(name, key, value):
+                continue
             if key not in ALLOWED_EXTENSIONS[name]:
                 warn(f"option {key!r} of markdown extension {name!r} is not allowed; dropped",
                      "markdown_extensions", i)

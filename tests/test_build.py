@@ -1,0 +1,75 @@
+"""`lookout build` end to end: catalog, entity pages, docs, search, atomic publish."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildError, build
+from generator.config import Config
+from generator.demo import demo_root
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("build")
+    cfg = Config(cache_dir=root / "cache")
+    report = build(cfg, root / "site", progress=False)
+    return root / "site", report
+
+
+def test_the_demo_portal_has_entities_docs_and_search(demo_site):
+    site, report = demo_site
+    assert report.entities > 150 and report.docs_sites >= 12
+    assert (site / "api" / "catalog.json").is_file()
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    # Docs pages are indexed as well as entity pages.
+    assert report.search_pages > report.entities
+    ops = site / "docs/default/component/ledger-service/operations/index.html"
+    assert "nightly quiesce window" in ops.read_text()
+
+
+def test_entity_and_docs_link_both_ways(demo_site):
+    site, _ = demo_site
+    entity = (site / "catalog/default/component/ledger-service/index.html").read_text()
+    assert re.search(r'href="[./]*docs/default/component/ledger-service/"', entity)
+    docs = (site / "docs/default/component/ledger-service/index.html").read_text()
+    assert re.search(r'href="[./]*catalog/default/component/ledger-service/"', docs)
+
+
+def test_docs_sites_share_the_portal_theme_assets(demo_site):
+    site, _ = demo_site
+    assert (site / "assets" / "stylesheets").is_dir()
+    assert not list((site / "docs").rglob("assets/stylesheets"))
+
+
+def test_standard_techdocs_mermaid_setup_is_not_reported(demo_site):
+    """Every TechDocs repo writes the superfences mermaid fence; Lookout provides it itself."""
+    site, _ = demo_site
+    import json
+    problems = json.loads((site / "api" / "catalog.json").read_text())["problems"]
+    assert not [p for p in problems if "fence_code_format" in p["message"] or "custom_fences" in p["message"]]
+
+
+def test_a_failed_build_leaves_the_last_good_site(tmp_path, monkeypatch):
+    repos = tmp_path / "repos"
+    shutil.copytree(demo_root(), repos, ignore=shutil.ignore_patterns("docs", "mkdocs.yml"))
+    cfg = Config(repos_dirs=[repos], cache_dir=tmp_path / "cache")
+    out = tmp_path / "site"
+    build(cfg, out, progress=False, search=False)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert before
+
+    import generator.portal.build as portal_build
+
+    def broken(*args, **kwargs):
+        raise portal_build.PortalBuildError("disk full (simulated)")
+
+    monkeypatch.setattr(portal_build, "build_site", broken)
+    with pytest.raises(BuildError, match="simulated"):
+        build(cfg, out, progress=False, search=False)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "repos", "site"]  # no staging left
