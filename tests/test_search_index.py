@@ -84,7 +84,7 @@ def test_docs_pages_say_whose_docs_they_are(site):
 
 
 def test_search_ui_assets_are_local():
-    partial = (THEME / "partials/lookout-search.html").read_text()
+    partial = (THEME / "lookout/search.html").read_text()
     js = (THEME / "assets/lookout/search.js").read_text()
     assert "assets/lookout/search.js" in partial and "data-base=" in partial
     assert "pagefind/pagefind.js" in js and "innerHTML =" not in js.replace("tpl.innerHTML", "")
