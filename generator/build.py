@@ -19,7 +19,8 @@ from pathlib import Path
 
 from generator.catalog_json import write_catalog
 from generator.config import Config
-from generator.model import Problem
+from generator.link import Catalog
+from generator.model import Problem, Repo
 from generator.pipeline import Timings, build_catalog
 
 
@@ -64,14 +65,24 @@ def _docs(catalog, repos, stage: Path, cfg: Config, progress: bool) -> tuple[lis
 
 def build(cfg: Config, out_dir: Path, *, catalog_out: Path | None = None, progress: bool = True,
           search: bool = True) -> BuildReport:
+    """The whole pipeline from the configured repos."""
+    timings = Timings()
+    catalog, repos = build_catalog(cfg, show_progress=progress, timings=timings)
+    return publish(catalog, repos, cfg, out_dir, catalog_out=catalog_out, progress=progress,
+                   search=search, timings=timings)
+
+
+def publish(catalog: Catalog, repos: list[Repo], cfg: Config, out_dir: Path, *,
+            catalog_out: Path | None = None, progress: bool = True, search: bool = True,
+            timings: Timings | None = None) -> BuildReport:
+    """docs -> catalog.json -> site -> search, staged and swapped in whole."""
     from generator.portal.build import PortalBuildError, _swap_in, build_site
 
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    report = BuildReport(out_dir)
+    report = BuildReport(out_dir, timings=timings or Timings())
     stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
     try:
-        catalog, repos = build_catalog(cfg, show_progress=progress, timings=report.timings)
         t = time.perf_counter()
         docs_stage = stage / "docs-stage"
         docs_problems, report.docs_sites = _docs(catalog, repos, docs_stage, cfg, progress)

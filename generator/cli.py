@@ -176,9 +176,13 @@ def serve_cmd(config_file, repos, out_dir, host, port) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 def preview_cmd(repo, catalog_file, host, port) -> None:
     """Preview one repo's docs and entity page as the portal will show them (live reload)."""
-    from generator.techdocs.preview import preview_repo
+    from generator.catalog_json import CatalogFileError
+    from generator.preview import preview
 
-    preview_repo(repo.resolve(), catalog_file.resolve() if catalog_file else None, host, port)
+    try:
+        preview(repo, catalog_file.resolve() if catalog_file else None, host, port)
+    except CatalogFileError as exc:
+        raise UserError(str(exc)) from None
 
 
 @main.group("demo")

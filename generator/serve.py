@@ -29,10 +29,25 @@ def watched_paths(cfg: Config) -> list[Path]:
     return [p for p in paths if p.exists()]
 
 
-def serve(cfg: Config, out_dir: Path, host: str = "127.0.0.1", port: int = 8000,
-          open_in_browser: bool = False) -> None:
+def serve_with_reload(rebuild, out_dir: Path, watch: list[Path], host: str, port: int,
+                      open_in_browser: bool = False) -> None:
+    """Serve ``out_dir`` with mkdocs' live-reload server; ``rebuild()`` runs on every change."""
     from mkdocs.livereload import LiveReloadServer
 
+    server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(out_dir))
+    for path in watch:
+        server.watch(str(path))
+    print(f"serving {out_dir} at http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    try:
+        server.serve(open_in_browser=open_in_browser)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+
+
+def serve(cfg: Config, out_dir: Path, host: str = "127.0.0.1", port: int = 8000,
+          open_in_browser: bool = False) -> None:
     out_dir = Path(out_dir).resolve()
     print(build(cfg, out_dir).summary(), file=sys.stderr)
 
@@ -42,13 +57,4 @@ def serve(cfg: Config, out_dir: Path, host: str = "127.0.0.1", port: int = 8000,
         except BuildError as exc:
             print(f"rebuild failed, still serving the last good site: {exc}", file=sys.stderr)
 
-    server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(out_dir))
-    for path in watched_paths(cfg):
-        server.watch(str(path))
-    print(f"serving {out_dir} at http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr, flush=True)
-    try:
-        server.serve(open_in_browser=open_in_browser)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()
+    serve_with_reload(rebuild, out_dir, watched_paths(cfg), host, port, open_in_browser)

@@ -21,7 +21,8 @@ def lookout(*args, cwd=None, check=False):
     return proc
 
 
-@pytest.mark.parametrize("cmd", [[], ["catalog"], ["validate"], ["query"], ["demo"], ["demo", "init"]])
+@pytest.mark.parametrize("cmd", [[], ["catalog"], ["validate"], ["query"], ["build"], ["serve"], ["preview"],
+                                 ["demo"], ["demo", "init"]])
 def test_every_command_has_help(cmd):
     proc = lookout(*cmd, "--help")
     assert proc.returncode == 0
