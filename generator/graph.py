@@ -130,18 +130,12 @@ class CatalogGraph:
 
     def cycles(self, limit: int = 100) -> list[list[str]]:
         """Dependency cycles (dependsOn edges only), each rotated to start at its least ref."""
-        dep = nx.DiGraph()
-        dep.add_edges_from((u, v) for u, v, k in self.g.edges(keys=True) if k == "dependsOn")
-        out = []
-        for comp in nx.strongly_connected_components(dep):
-            if len(comp) > 1 or any(dep.has_edge(n, n) for n in comp):
-                for cycle in nx.simple_cycles(dep.subgraph(comp)):
-                    i = cycle.index(min(cycle))
-                    out.append(cycle[i:] + cycle[:i])
-                    if len(out) >= limit:
-                        return sorted(out)
-        return sorted(out)
+        from generator.link.link import dependency_cycles
 
+        rels: dict[str, set[tuple[str, str]]] = {}
+        for u, v, k in self.g.edges(keys=True):
+            rels.setdefault(u, set()).add((k, v))
+        return dependency_cycles(rels, limit)
 
 def _repo_of(entity: dict | None) -> str | None:
     if not entity:

@@ -8,7 +8,6 @@ are sorted by (repo, file, line) before anything is decided.
 """
 from __future__ import annotations
 
-import copy
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +15,6 @@ from typing import Any
 from generator.entity.refs import RefError, entity_ref, parse_ref
 from generator.entity.relations import FIELD_RELATIONS
 from generator.entity.rules import validate_entity
-from generator.graph import CatalogGraph
 from generator.link.merge import merge_drafts, title_index
 from generator.model import (ANN_PHYSICAL_NAME, Draft, Lookup, Problem, ReadResult, Repo)
 
@@ -28,6 +26,19 @@ class Catalog:
     entities: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _own_copy(entity: dict[str, Any]) -> dict[str, Any]:
+    """A copy of the parts link edits (metadata, spec), so the caller's drafts stay as they were.
+
+    Cheaper than a deep copy (a third of link's time at 50,000 entities);
+    nested values are replaced, never edited in place.
+    """
+    out = dict(entity)
+    for key in ("metadata", "spec"):
+        if isinstance(out.get(key), dict):
+            out[key] = dict(out[key])
+    return out
 
 
 def _draft_key(d: Draft) -> tuple:
@@ -63,11 +74,12 @@ def _admit(draft: Draft, problems: list[Problem]) -> bool:
 class _Linker:
     def __init__(self, drafts: list[Draft]):
         self.problems: list[Problem] = []
-        admitted = [d for d in sorted(drafts, key=_draft_key) if _admit(d, self.problems)]
+        own = [Draft(_own_copy(d.entity), d.location, d.source, d.lookups) for d in drafts]
+        admitted = [d for d in sorted(own, key=_draft_key) if _admit(d, self.problems)]
         merged, dup_problems = merge_drafts(admitted)
         self.problems += dup_problems
         self.drafts = {entity_ref(d.entity): d for d in merged}
-        self.entities = {ref: copy.deepcopy(d.entity) for ref, d in self.drafts.items()}
+        self.entities = {ref: d.entity for ref, d in self.drafts.items()}
         self.relations: dict[str, set[tuple[str, str]]] = defaultdict(set)
         self.titles = title_index(self.entities)
         self.warned_titles: set[tuple] = set()
@@ -148,9 +160,10 @@ class _Linker:
         for target in targets:
             if target != ref:
                 self.relate(ref, "dependsOn", "dependencyOf", target)
-                deps = self.entities[ref].setdefault("spec", {}).setdefault("dependsOn", [])
+                spec = self.entities[ref].setdefault("spec", {})
+                deps = spec.get("dependsOn", [])
                 if isinstance(deps, list) and target not in deps:
-                    deps.append(target)
+                    spec["dependsOn"] = [*deps, target]
 
     def report_ownerless(self) -> None:
         for ref in sorted(self.entities):
@@ -171,6 +184,22 @@ class _Linker:
         return out
 
 
+def dependency_cycles(relations: dict[str, set[tuple[str, str]]], limit: int = 100) -> list[list[str]]:
+    """dependsOn cycles, each rotated to start at its least ref (stable output)."""
+    import networkx as nx
+
+    dep = nx.DiGraph((src, dst) for src, rels in relations.items() for t, dst in rels if t == "dependsOn")
+    out: list[list[str]] = []
+    for comp in nx.strongly_connected_components(dep):
+        if len(comp) > 1 or any(dep.has_edge(n, n) for n in comp):
+            for cycle in nx.simple_cycles(dep.subgraph(comp)):
+                i = cycle.index(min(cycle))
+                out.append(cycle[i:] + cycle[:i])
+                if len(out) >= limit:
+                    return sorted(out)
+    return sorted(out)
+
+
 def link(results: list[ReadResult], repos: list[Repo]) -> Catalog:
     """Link every repo's read result into one catalog."""
     drafts = [d for r in results for d in r.drafts]
@@ -180,7 +209,7 @@ def link(results: list[ReadResult], repos: list[Repo]) -> Catalog:
     linker.report_ownerless()
     entities = linker.finish()
     problems = [p for r in results for p in r.problems] + linker.problems
-    for cycle in CatalogGraph.from_entities(entities).cycles():
+    for cycle in dependency_cycles(linker.relations):
         problems.append(Problem.at("warning", "dependency cycle: " + " -> ".join(cycle + cycle[:1]),
                                    linker.drafts[cycle[0]].location, cycle[0]))
     sources = [{"repo": r.name, "commit": r.commit, "url": r.web_url} for r in sorted(repos, key=lambda r: r.name)]
