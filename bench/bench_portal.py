@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,21 +37,25 @@ def plain_yml() -> str:
                            "validation": {"nav": {"omitted_files": "ignore"}}}, sort_keys=False)
 
 
-def run_child(argv: list[str], env: dict | None = None) -> tuple[float, float, int]:
-    """(wall seconds, CPU seconds, peak RSS in bytes) of one child process.
+def run_child(argv: list[str], env: dict | None = None) -> tuple[float, float, int, float, float]:
+    """(wall seconds, CPU seconds, peak RSS in bytes, user seconds, system seconds) of one child.
 
     CPU time (user + system, from the child's own rusage) is what to compare on a
-    shared machine: wall time moves with whatever else runs.
+    shared machine: wall time moves with whatever else runs. System time is mostly
+    the file system (mkdir/open/write of every page) and is the noisiest part here;
+    user time is the Python work.
     """
     t0 = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, cwd=str(REPO), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, rusage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
-    out, err = proc.stdout.read(), proc.stderr.read()
+    err = proc.stderr.read()
+    proc.stdout.read()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"{argv[:4]} failed ({proc.returncode}):\n{err.decode()[-3000:]}")
-    return wall, rusage.ru_utime + rusage.ru_stime, rusage.ru_maxrss * 1024  # Linux: kilobytes
+    return (wall, rusage.ru_utime + rusage.ru_stime, rusage.ru_maxrss * 1024,  # Linux: kilobytes
+            rusage.ru_utime, rusage.ru_stime)
 
 
 def tree_size(path: Path) -> tuple[int, int]:
@@ -83,13 +88,21 @@ def bench(n: int, work: Path, repeat: int = 1) -> dict:
         shutil.rmtree(plain / "site", ignore_errors=True)
         plain_runs.append(run_child([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(plain / "mkdocs.yml"),
                                      "-d", str(plain / "site")], env))
+    # Best (min) wall/CPU of the runs, and medians; peak RSS is the max.
     p_wall, p_cpu, p_rss = min(r[0] for r in portal_runs), min(r[1] for r in portal_runs), max(r[2] for r in portal_runs)
     q_wall, q_cpu, q_rss = min(r[0] for r in plain_runs), min(r[1] for r in plain_runs), max(r[2] for r in plain_runs)
+    med = statistics.median
+    p_user, q_user = med(r[3] for r in portal_runs), med(r[3] for r in plain_runs)
+    p_sys, q_sys = med(r[4] for r in portal_runs), med(r[4] for r in plain_runs)
+    p_cpu_med, q_cpu_med = med(r[1] for r in portal_runs), med(r[1] for r in plain_runs)
     p_files, p_bytes = tree_size(portal_out)
     q_files, q_bytes = tree_size(plain / "site")
     catalog_bytes = cat.stat().st_size
     return {"entities": n_entities, "portal_s": p_wall, "plain_s": q_wall, "ratio": p_wall / q_wall,
             "portal_cpu_s": p_cpu, "plain_cpu_s": q_cpu, "cpu_ratio": p_cpu / q_cpu,
+            "portal_cpu_median_s": p_cpu_med, "plain_cpu_median_s": q_cpu_med, "cpu_median_ratio": p_cpu_med / q_cpu_med,
+            "portal_user_s": p_user, "plain_user_s": q_user, "user_ratio": p_user / q_user,
+            "portal_sys_s": p_sys, "plain_sys_s": q_sys, "repeat": repeat,
             "portal_peak_mb": p_rss / 2**20, "plain_peak_mb": q_rss / 2**20,
             "portal_files": p_files, "portal_mb": p_bytes / 2**20, "plain_files": q_files,
             "plain_mb": q_bytes / 2**20, "catalog_mb": catalog_bytes / 2**20,
@@ -112,7 +125,10 @@ def main(argv: list[str] | None = None) -> None:
             results.append(r)
             print(f"N={r['entities']:>7,}  wall: portal {r['portal_s']:7.2f} s  plain {r['plain_s']:7.2f} s  "
                   f"ratio {r['ratio']:.2f}  CPU: portal {r['portal_cpu_s']:7.2f} s  plain {r['plain_cpu_s']:7.2f} s  "
-                  f"ratio {r['cpu_ratio']:.2f}\n          peak RSS portal {r['portal_peak_mb']:6.0f} MB / plain "
+                  f"ratio {r['cpu_ratio']:.2f}\n          median of {r['repeat']}: CPU portal {r['portal_cpu_median_s']:.2f} s "
+                  f"plain {r['plain_cpu_median_s']:.2f} s ratio {r['cpu_median_ratio']:.2f}; user portal "
+                  f"{r['portal_user_s']:.2f} s plain {r['plain_user_s']:.2f} s ratio {r['user_ratio']:.2f}; sys portal "
+                  f"{r['portal_sys_s']:.2f} s plain {r['plain_sys_s']:.2f} s\n          peak RSS portal {r['portal_peak_mb']:6.0f} MB / plain "
                   f"{r['plain_peak_mb']:6.0f} MB  output portal {r['portal_mb']:6.1f} MB "
                   f"({r['portal_files']:,} files, {r['portal_kb_per_entity']:.1f} KB/entity) / plain "
                   f"{r['plain_mb']:6.1f} MB ({r['plain_files']:,} files)  catalog.json {r['catalog_mb']:.1f} MB",

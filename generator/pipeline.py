@@ -11,7 +11,6 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from generator.config import Config, ReadConfig
 from generator.crawl import crawl_manifest, repos_in_folder

@@ -9,21 +9,49 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def progress(items: Iterable[T], total: int, label: str, enabled: bool = True) -> Iterator[T]:
-    if not enabled:
-        yield from items
-        return
-    if sys.stderr.isatty():
-        from tqdm import tqdm
-        yield from tqdm(items, total=total, desc=label, unit="repo", leave=False)
-        return
-    # Plain lines, at most one every few seconds, so a CI log shows life without flooding.
-    start = last = time.monotonic()
-    done = 0
-    for item in items:
-        yield item
-        done += 1
+class Progress:
+    """Push-style progress: ``advance()`` as work completes, ``close()`` at the end.
+
+    On a terminal, a tqdm bar; otherwise a plain line at most every few
+    seconds and one at the end, so a CI log shows life without filling up.
+    """
+
+    def __init__(self, total: int, label: str, unit: str = "item", enabled: bool = True,
+                 every: float = 5.0):
+        self.total, self.label, self.every = total, label, every
+        self.done = 0
+        self._bar = None
+        self._on = enabled and total > 0
+        self._start = self._last = time.monotonic()
+        if self._on and sys.stderr.isatty():
+            from tqdm import tqdm
+            self._bar = tqdm(total=total, desc=label, unit=unit, leave=False, file=sys.stderr)
+
+    def advance(self, n: int = 1) -> None:
+        if not self._on or n <= 0:
+            return
+        self.done += n
+        if self._bar is not None:
+            self._bar.update(n)
+            return
         now = time.monotonic()
-        if done == total or now - last >= 5:
-            last = now
-            print(f"{label}: {done}/{total} ({now - start:.1f}s)", file=sys.stderr, flush=True)
+        if self.done >= self.total or now - self._last >= self.every:
+            self._last = now
+            print(f"{self.label}: {self.done}/{self.total} ({now - self._start:.1f}s)",
+                  file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def progress(items: Iterable[T], total: int, label: str, enabled: bool = True,
+             unit: str = "repo") -> Iterator[T]:
+    bar = Progress(total, label, unit, enabled)
+    try:
+        for item in items:
+            yield item
+            bar.advance()
+    finally:
+        bar.close()

@@ -145,7 +145,7 @@ def test_group_owned_counts(small_site, small_catalog):
         got = {(k, t): int(n.replace(",", "")) for k, t, n in rows}
         assert got == dict(expected), g
         members = adj[g].get("hasMember", [])
-        assert f'id="members"' in text
+        assert 'id="members"' in text
         for m in members[:5]:
             assert f'data-ref="{m}"' in text
 
@@ -353,3 +353,108 @@ def test_case_collision_and_unsafe_names_reported(tmp_path, caplog):
     assert "same page URL" in problems and "(portal)" in problems
     assert not list(tmp_path.rglob("escape*"))
     assert (out / "catalog/default/component/ok/index.html").is_file()  # namespace "Default" -> default
+
+
+# -- search text, capped tables, progress, cached chrome ------------------------------
+class _IndexedText(HTMLParser):
+    """The text Pagefind indexes: inside data-pagefind-body, outside data-pagefind-ignore."""
+
+    VOID = {"br", "img", "input", "meta", "link", "hr", "wbr", "source", "col", "area", "base", "embed", "track"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[bool, bool]] = []  # (in body, ignored) per open element
+        self.text: list[str] = []
+        self.weights: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        body, ignored = self.stack[-1] if self.stack else (False, False)
+        state = (body or "data-pagefind-body" in a, ignored or "data-pagefind-ignore" in a)
+        if "data-pagefind-weight" in a and "id" in a:
+            self.weights[a["id"]] = a["data-pagefind-weight"]
+        if tag not in self.VOID:
+            self.stack.append(state)
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if self.stack and self.stack[-1] == (True, False):
+            self.text.append(data)
+
+
+def test_entity_search_text_is_its_own(small_site, small_catalog):
+    ents = {ref_of(e): e for e in small_catalog["entities"]}
+    hub = "resource:default/events-000"
+    text = page_path(small_site, hub).read_text()
+    parser = _IndexedText()
+    parser.feed(text)
+    indexed = " ".join(" ".join(parser.text).split())
+    me = ents[hub]["metadata"]
+    assert (me.get("title") or me["name"]) in indexed
+    if me.get("description"):
+        assert " ".join(me["description"].split()) in indexed
+    owner = next(r["targetRef"] for r in ents[hub]["relations"] if r["type"] == "ownedBy")
+    owner_meta = ents[owner]["metadata"]
+    assert (owner_meta.get("title") or owner_meta["name"]) in indexed
+    neighbours = {r["targetRef"] for r in ents[hub]["relations"]} - {owner}
+    for n in neighbours:
+        desc = ents[n]["metadata"].get("description")
+        if desc and desc != me.get("description"):
+            assert " ".join(desc.split()) not in indexed, n
+    assert parser.weights.get("entity-title") == "10"
+    described = next(ref_of(e) for e in small_catalog["entities"] if e["metadata"].get("description"))
+    assert re.search(r'id="description" data-pagefind-weight="\d+">', page_path(small_site, described).read_text())
+    # the filters stay (Pagefind reads filters inside data-pagefind-ignore)
+    assert '<span data-pagefind-filter="kind">Resource</span>' in text
+
+
+def test_tables_are_capped_with_a_link_to_the_explorer():
+    from generator.portal.entity_page import EntityPageBuilder
+    from generator.portal.index import PortalIndex, load_catalog
+
+    ix = PortalIndex(load_catalog(SMALL))
+    hub = "resource:default/events-000"
+    v = EntityPageBuilder(ix, list_cap=3).build(hub, "../../../..")
+    dependents = next(s for s in v["sections"] if s["id"] == "dependents")
+    html_ = str(dependents["html"])
+    assert dependents["total"] > 3 and html_.count("<tr data-ref=") == 3
+    assert f"Showing 3 of {dependents['total']:,}" in html_
+    assert ('href="../../../../graph/?root=resource:default/events-000&amp;dir=in&amp;depth=4'
+            '&amp;rel=dependsOn,consumesApi"') in html_
+    full = EntityPageBuilder(ix).build(hub, "../../../..")
+    assert all("lk-more" not in str(s["html"]) for s in full["sections"])
+
+
+def test_progress_is_plain_lines_when_not_a_tty(tmp_path):
+    code = ("from pathlib import Path; from generator.portal.build import build_site; "
+            f"build_site(Path({str(SMALL)!r}), Path({str(tmp_path / 'site')!r}), progress=True)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
+                          env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    assert proc.returncode == 0, proc.stderr
+    assert "\r" not in proc.stderr
+    n = len(json.loads(SMALL.read_text())["entities"])
+    assert re.search(rf"^entity pages: {n}/{n} \(", proc.stderr, re.M), proc.stderr
+
+
+def test_cached_chrome_is_what_material_renders(tmp_path, monkeypatch):
+    from generator.portal import plugin
+
+    cached = tmp_path / "cached"
+    build_site(SMALL, cached, progress=False)
+    monkeypatch.setattr(plugin.FragmentCache, "get", lambda self, block, base: None)
+    fresh = tmp_path / "fresh"
+    build_site(SMALL, fresh, progress=False)
+    for ref in ("component:default/orders-svc-00000", "resource:default/events-000", "group:default/dept-000"):
+        path = page_path(cached, ref)
+        if path.is_file():
+            assert path.read_bytes() == page_path(fresh, ref).read_bytes(), ref
+
+
+def test_small_diagram_is_not_stretched(small_site):
+    text = page_path(small_site, "resource:default/events-000").read_text()
+    assert re.search(r'id="relation-diagram" class="lk-diagram" data-size="l"', text)
+    css = (small_site / "assets/lookout/lookout.css").read_text()
+    assert '.lk-diagram[data-size="s"] > .mermaid { max-width:' in css

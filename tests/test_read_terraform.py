@@ -5,7 +5,6 @@ import os
 import time
 from pathlib import Path
 
-import pytest
 
 from generator.config import ReadConfig, ResourceMapping
 from generator.model import Lookup, Repo

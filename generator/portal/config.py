@@ -13,9 +13,11 @@ class LookoutPluginConfig(Config):
     # Nodes per relation group in an entity's diagram before "+ N more".
     diagram_cap = c.Type(int, default=12)
     # Rows per list on an entity page (owned entities, dependents...) before
-    # "showing N of M" and a link to the catalog.
-    list_cap = c.Type(int, default=500)
-    # Show a progress bar while entity pages render (tqdm, on stderr).
+    # "showing N of M" and a link to the rest in the graph explorer. A hard cap:
+    # a hub's page stays a few tens of KB, and output grows linearly with the catalog.
+    list_cap = c.Type(int, default=100)
+    # Show progress while entity pages render, on stderr: a bar on a terminal,
+    # a plain line every few seconds otherwise (generator.progress).
     progress = c.Type(bool, default=False)
     # Where mermaid.min.js comes from (npm: `npm ci` at the repo root).
     # Empty: <repo>/node_modules/mermaid/dist/mermaid.min.js; env LOOKOUT_MERMAID overrides.

@@ -10,6 +10,7 @@ text, never markup or directives. Click targets are the portal's own URLs.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from generator.portal.index import kind_label, split_ref
 
@@ -28,6 +29,7 @@ ROWS = 4  # nodes stacked per column inside a relation group
 _PLAIN = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.,/:()")
 
 
+@lru_cache(maxsize=65536)  # a neighbour's title is labelled on every page it appears on
 def label(text: str, limit: int = 60) -> str:
     text = " ".join(str(text).split())
     if len(text) > limit:

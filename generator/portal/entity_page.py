@@ -21,27 +21,52 @@ from generator.portal.index import (ANN_FILE, ANN_LINE, ANN_PAGERDUTY, ANN_REPO,
 
 DESCRIPTOR_RELATIONS_MAX = 200
 DESC_MAX = 140
+EM_DASH = "\u2014"
+
+
+# Relation -> (forward relation as graph/graph.json and the explorer name it, direction
+# from the page's entity): the "see all" link of a capped table opens the explorer there.
+EXPLORE = {
+    "ownedBy": ("ownedBy", "out"), "ownerOf": ("ownedBy", "in"), "partOf": ("partOf", "out"),
+    "hasPart": ("partOf", "in"), "dependsOn": ("dependsOn", "out"), "dependencyOf": ("dependsOn", "in"),
+    "providesApi": ("providesApi", "out"), "apiProvidedBy": ("providesApi", "in"),
+    "consumesApi": ("consumesApi", "out"), "apiConsumedBy": ("consumesApi", "in"),
+    "childOf": ("childOf", "out"), "parentOf": ("childOf", "in"), "memberOf": ("memberOf", "out"),
+    "hasMember": ("memberOf", "in"),
+}
+TABLE_HEAD = ("<thead><tr><th>Name</th><th>Kind</th><th>Type</th><th>Owner</th><th>Lifecycle</th>"
+              "<th>Description</th>{via}</tr></thead>")
 
 
 class EntityPageBuilder:
-    def __init__(self, index: PortalIndex, *, list_cap: int = 500, diagram_cap: int = 12):
+    """Builds one entity page's view; the hot parts (rows, links, tables) as escaped HTML strings.
+
+    Jinja macro calls cost ~40 us each and a page made ~10 of them per table; the
+    tables are plain string building here instead, every catalog string through
+    ``markupsafe.escape``. Rows and links are cached (a hub appears on many pages).
+    """
+
+    def __init__(self, index: PortalIndex, *, list_cap: int = 100, diagram_cap: int = 12):
         self.ix = index
-        self.list_cap = list_cap
+        self.list_cap = max(1, list_cap)
         self.diagram_cap = diagram_cap
         self._row = lru_cache(maxsize=65536)(self._row_html)
+        self.link_html = lru_cache(maxsize=65536)(self._link_html)
+        self._cell_link = lru_cache(maxsize=65536)(self._cell_link_html)
 
     # -- pieces ---------------------------------------------------------------------
-    def link(self, ref: str, base: str) -> dict[str, Any]:
-        url = self.ix.urls.get(ref)
-        return {"ref": ref, "title": self.ix.title(ref), "url": f"{base}/{url}" if url else None,
-                "kind": kind_label(split_ref(ref)[0])}
-
-    def link_html(self, ref: str, base: str) -> str:
+    def _link_html(self, ref: str, base: str) -> Markup:
         url = self.ix.urls.get(ref)
         title = escape(self.ix.title(ref))
         if url:
-            return f'<a href="{escape(base)}/{url}" data-ref="{escape(ref)}">{title}</a>'
-        return f'<span data-ref="{escape(ref)}">{title}</span>'
+            return Markup(f'<a href="{escape(base)}/{url}" data-ref="{escape(ref)}">{title}</a>')
+        return Markup(f'<span data-ref="{escape(ref)}">{title}</span>')
+
+    def _cell_link_html(self, ref: str, base: str) -> Markup:
+        """A link inside a table row: no data-ref (the row's ``tr[data-ref]`` names the entity)."""
+        url = self.ix.urls.get(ref)
+        title = escape(self.ix.title(ref))
+        return Markup(f'<a href="{escape(base)}/{url}">{title}</a>') if url else title
 
     def _row_html(self, ref: str, base: str) -> str:
         """One table row (without its closing tag), escaped here; cached, as a hub appears on many pages."""
@@ -52,27 +77,58 @@ class EntityPageBuilder:
         if len(desc) > DESC_MAX:
             desc = desc[:DESC_MAX] + "\u2026"
         owner = self.ix.owner(ref)
-        return (f'<tr data-ref="{escape(ref)}"><td>{self.link_html(ref, base)}</td>'
+        link = self._cell_link
+        return (f'<tr data-ref="{escape(ref)}"><td>{link(ref, base)}</td>'
                 f"<td>{escape(kind_label(split_ref(ref)[0]))}</td><td>{escape(_str(spec.get('type')))}</td>"
-                f"<td>{self.link_html(owner, base) if owner else ''}</td>"
+                f"<td>{link(owner, base) if owner else ''}</td>"
                 f"<td>{escape(_str(spec.get('lifecycle')))}</td><td>{escape(desc)}</td>")
 
     def table(self, sid: str, title: str, refs: list[str], base: str, *, anchors=(), note: str = "",
-              via: dict[str, str] | None = None, empty: str = "None.", self_ref: str = "") -> dict[str, Any]:
-        parts = []
-        for r in refs[: self.list_cap]:
-            parts.append(self._row(r, base))
-            if via is not None:
-                v = via.get(r)
-                parts.append(f"<td>{self.link_html(v, base)}</td>" if v and v != self_ref else "<td>directly</td>")
-            parts.append("</tr>")
-        return {"id": sid, "title": title, "total": len(refs), "note": note, "empty": empty,
-                "anchors": [diagram.rel_anchor(a) for a in anchors], "via": via is not None,
-                "shown": min(len(refs), self.list_cap), "rows_html": Markup("".join(parts))}
+              via: dict[str, str] | None = None, empty: str = "None.", self_ref: str = "",
+              explore: tuple[tuple[str, ...], str, int] | None = None) -> dict[str, Any]:
+        """One relation table as a whole ``<section>``: at most ``list_cap`` rows, then a count and
+        a link to the graph explorer (``explore`` = (forward relations, direction, depth))."""
+        total = len(refs)
+        shown = min(total, self.list_cap)
+        out = [f'<section class="lk-section" id="{escape(sid)}">\n']
+        out.extend(f'<span id="{escape(diagram.rel_anchor(a))}" class="lk-anchor"></span>' for a in anchors)
+        out.append(f'<h3>{escape(title)} <span class="lk-count">{total:,}</span></h3>\n')
+        if note:
+            out.append(f'<p class="lk-note">{escape(note)}</p>\n')
+        if shown:
+            out.append("<table>\n")
+            out.append(TABLE_HEAD.format(via="<th>Via</th>" if via is not None else ""))
+            out.append("\n<tbody>")
+            row = self._row
+            for r in refs[:shown]:
+                out.append(row(r, base))
+                if via is not None:
+                    v = via.get(r)
+                    out.append(f"<td>{self._cell_link(v, base)}</td>" if v and v != self_ref else "<td>directly</td>")
+                out.append("</tr>")
+            out.append("</tbody>\n</table>\n")
+            if total > shown:
+                out.append(f'<p class="lk-note lk-more">Showing {shown:,} of {total:,}')
+                if explore and self_ref:
+                    rels, direction, depth = explore
+                    q = f"root={quote(self_ref, safe=':/')}&dir={direction}&depth={depth}&rel={','.join(rels)}"
+                    out.append(f' &middot; <a class="lk-more__link" href="{escape(base)}/graph/?{escape(q)}">'
+                               f"all {total - shown:,} more in the graph explorer</a>")
+                out.append(".</p>\n")
+        else:
+            out.append(f'<p class="lk-empty">{escape(empty)}</p>\n')
+        out.append("</section>\n")
+        return {"id": sid, "anchors": [diagram.rel_anchor(a) for a in anchors], "total": total,
+                "shown": shown, "html": Markup("".join(out))}
+
+    def rel_table(self, rel: str, refs: list[str], base: str, self_ref: str) -> dict[str, Any]:
+        fwd = EXPLORE.get(rel)
+        return self.table(diagram.rel_anchor(rel), diagram.RELATION_LABELS.get(rel, rel), refs, base,
+                          self_ref=self_ref, explore=((fwd[0],), fwd[1], 1) if fwd else None)
 
     # -- the page ----------------------------------------------------------------------
     def build(self, ref: str, base: str) -> dict[str, Any]:
-        ix, g = self.ix, self.ix.graph
+        ix = self.ix
         ent = ix.entity(ref)
         assert ent is not None
         meta = ent["metadata"]
@@ -82,14 +138,15 @@ class EntityPageBuilder:
         rel = self.relations(ent)
         systems = rel.get("partOf", [])
         groups = diagram.relation_groups([(t, r) for t, targets in rel.items() for r in targets])
+        link = self.link_html
         v: dict[str, Any] = {
             "ref": ref, "kind": kind_label(str(ent.get("kind", kind))), "kind_lc": kind, "namespace": ns,
             "name": str(meta.get("name", name)), "title": ix.title(ref),
             "type": _str(spec.get("type")), "lifecycle": _str(spec.get("lifecycle")),
             "description": _str(meta.get("description")),
             "tags": [str(t) for t in meta.get("tags") or [] if isinstance(t, (str, int))],
-            "owner": self.link(owner, base) if owner else None,
-            "part_of": [self.link(s, base) for s in systems],
+            "owner": link(owner, base) if owner else None,
+            "part_of": Markup(", ").join(link(s, base) for s in systems),
             "links": self._links(meta),
             "oncall": ix.ann(ref, ANN_PAGERDUTY),
             "source": self._source(ref),
@@ -100,14 +157,17 @@ class EntityPageBuilder:
             "descriptor": self._descriptor(ent),
         }
         v["filters"] = self._filters(v, owner)
-        v["diagram"] = diagram.mermaid(ref, v["title"], groups, titles=ix.title, urls=ix.urls.get,
-                                       base=base + "/", cap=self.diagram_cap) if groups else ""
+        v["diagram"] = _text_markup(diagram.mermaid(ref, v["title"], groups, titles=ix.title, urls=ix.urls.get,
+                                                    base=base + "/", cap=self.diagram_cap)) if groups else ""
+        v["diagram_size"] = _diagram_size(groups, self.diagram_cap)
         sections = self._kind_sections(ref, kind, base, rel)
         covered = {a for s in sections for a in s["anchors"]}
+        about = {"partOf"} | ({"ownedBy"} if rel.get("ownedBy") == [owner] else set())
+        sections.extend(self.rel_table(r, targets, base, ref) for r, targets in groups
+                        if diagram.rel_anchor(r) not in covered and r not in about)
+        v["about_anchors"] = [diagram.rel_anchor(r) for r in sorted(about) if r in rel]
         v["sections"] = sections
-        v["relations"] = [
-            self.table(diagram.rel_anchor(rel), diagram.RELATION_LABELS.get(rel, rel), targets, base)
-            for rel, targets in groups if diagram.rel_anchor(rel) not in covered]
+        v["sections_html"] = Markup("").join(s["html"] for s in sections)
         return v
 
     def relations(self, ent: dict) -> dict[str, list[str]]:
@@ -126,54 +186,78 @@ class EntityPageBuilder:
     def _kind_sections(self, ref: str, kind: str, base: str, rel: dict[str, list[str]]) -> list[dict[str, Any]]:
         g = self.ix.graph
         out = []
+        t = self.table
         if kind in ("component", "resource", "api"):
             if kind == "api":
-                out.append(self.table("providers", "Provided by", rel.get("apiProvidedBy", []), base,
-                                      anchors=("apiProvidedBy",)))
+                out.append(t("providers", "Provided by", rel.get("apiProvidedBy", []), base,
+                             anchors=("apiProvidedBy",), self_ref=ref, explore=(("providesApi",), "in", 1)))
             consumers = g.consumers(ref)
             direct = set(rel.get("dependencyOf", [])) | set(rel.get("apiConsumedBy", []))
             # The graph leaves out e.g. the declaring repo's own Component; then the raw
             # relation tables stay on the page as well.
-            out.append(self.table("consumers", "Consumers", consumers, base,
-                                  anchors=("dependencyOf", "apiConsumedBy") if direct == set(consumers) else (),
-                                  note="Entities that depend on this one or consume it as an API."))
-            out.append(self.table("dependents", "Everything that breaks with it", g.dependents(ref), base,
-                                  note="Everything that depends on this entity, directly or transitively."))
+            uses = (("dependsOn", "consumesApi"), "in")
+            out.append(t("consumers", "Consumers", consumers, base,
+                         anchors=("dependencyOf", "apiConsumedBy") if direct == set(consumers) else (),
+                         note="Entities that depend on this one or consume it as an API.",
+                         self_ref=ref, explore=(*uses, 1)))
+            # Transitive: a count, the first list_cap, and the rest in the explorer.
+            out.append(t("dependents", "Everything that breaks with it", g.dependents(ref), base,
+                         note="Everything that depends on this entity, directly or transitively.",
+                         self_ref=ref, explore=(*uses, 4)))
             if kind != "api":
-                out.append(self.table("depends-on", "Depends on", rel.get("dependsOn", []), base,
-                                      anchors=("dependsOn",)))
+                out.append(t("depends-on", "Depends on", rel.get("dependsOn", []), base,
+                             anchors=("dependsOn",), self_ref=ref, explore=(("dependsOn",), "out", 1)))
             if kind == "component":
-                out.append(self.table("apis-provided", "Provided APIs", rel.get("providesApi", []), base,
-                                      anchors=("providesApi",)))
-                out.append(self.table("apis-consumed", "Consumed APIs", rel.get("consumesApi", []), base,
-                                      anchors=("consumesApi",)))
+                out.append(t("apis-provided", "Provided APIs", rel.get("providesApi", []), base,
+                             anchors=("providesApi",), self_ref=ref, explore=(("providesApi",), "out", 1)))
+                out.append(t("apis-consumed", "Consumed APIs", rel.get("consumesApi", []), base,
+                             anchors=("consumesApi",), self_ref=ref, explore=(("consumesApi",), "out", 1)))
         elif kind == "group":
             owned = g.owned_by(ref, include_subgroups=True)
             subgroups = g.subgroups(ref)
             via: dict[str, str] = {}
             for owner in [ref] + subgroups:
-                for t in g.related(owner, "ownerOf"):
-                    via.setdefault(t, owner)
-            counts = Counter((kind_label(split_ref(r)[0]), _str((self.ix.spec(r, "type")))) for r in owned)
-            order = {kind_label(k): i for i, k in enumerate(KIND_ORDER)}
-            out.append({"id": "owned-counts", "title": "What this group owns", "counts": True,
-                        "anchors": [], "total": len(owned),
-                        "direct": sum(1 for r in owned if via.get(r) == ref),
-                        "rows": [{"kind": k, "type": t, "count": c} for (k, t), c in
-                                 sorted(counts.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0]))]})
-            out.append(self.table("owned", "Owned entities", owned, base, anchors=("ownerOf",), via=via,
-                                  self_ref=ref, note="Owned directly or through a sub-group."))
-            out.append(self.table("members", "Members", rel.get("hasMember", []), base,
-                                  anchors=("hasMember",)))
-            out.append(self.table("subgroups", "Sub-groups", subgroups, base, anchors=("parentOf",),
-                                  note="Every group below this one, transitively."))
+                for r in g.related(owner, "ownerOf"):
+                    via.setdefault(r, owner)
+            out.append(self._owned_counts(ref, owned, via))
+            out.append(t("owned", "Owned entities", owned, base, anchors=("ownerOf",), via=via,
+                         self_ref=ref, note="Owned directly or through a sub-group.",
+                         explore=(("ownedBy", "childOf"), "in", 4)))
+            out.append(t("members", "Members", rel.get("hasMember", []), base,
+                         anchors=("hasMember",), self_ref=ref, explore=(("memberOf",), "in", 1)))
+            out.append(t("subgroups", "Sub-groups", subgroups, base, anchors=("parentOf",),
+                         note="Every group below this one, transitively.",
+                         self_ref=ref, explore=(("childOf",), "in", 4)))
         elif kind == "user":
-            out.append(self.table("groups", "Groups", rel.get("memberOf", []), base, anchors=("memberOf",)))
-            out.append(self.table("owned", "Owned entities", rel.get("ownerOf", []), base,
-                                  anchors=("ownerOf",)))
+            out.append(t("groups", "Groups", rel.get("memberOf", []), base, anchors=("memberOf",),
+                         self_ref=ref, explore=(("memberOf",), "out", 1)))
+            out.append(t("owned", "Owned entities", rel.get("ownerOf", []), base,
+                         anchors=("ownerOf",), self_ref=ref, explore=(("ownedBy",), "in", 1)))
         elif kind in ("system", "domain"):
-            out.append(self.table("parts", "Parts", rel.get("hasPart", []), base, anchors=("hasPart",)))
+            out.append(t("parts", "Parts", rel.get("hasPart", []), base, anchors=("hasPart",),
+                         self_ref=ref, explore=(("partOf",), "in", 1)))
         return out
+
+    def _owned_counts(self, ref: str, owned: list[str], via: dict[str, str]) -> dict[str, Any]:
+        """What a group owns, counted by kind and type (a fixed-size table, whatever it owns)."""
+        counts = Counter((kind_label(split_ref(r)[0]), _str((self.ix.spec(r, "type")))) for r in owned)
+        order = {kind_label(k): i for i, k in enumerate(KIND_ORDER)}
+        total = len(owned)
+        direct = sum(1 for r in owned if via.get(r) == ref)
+        out = [f'<section class="lk-section" id="owned-counts" data-total="{total}">\n'
+               f'<h3>What this group owns <span class="lk-count">{total:,}</span></h3>\n'
+               f'<p class="lk-note">{direct:,} directly, {total - direct:,} through sub-groups.</p>\n']
+        if counts:
+            out.append("<table>\n<thead><tr><th>Kind</th><th>Type</th><th>Count</th></tr></thead>\n<tbody>")
+            for (k, ty), c in sorted(counts.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0])):
+                k, ty = escape(k), escape(ty)
+                out.append(f'<tr data-kind="{k}" data-type="{ty}"><td>{k}</td><td>{ty or EM_DASH}</td>'
+                           f'<td class="lk-num">{c:,}</td></tr>')
+            out.append("</tbody>\n</table>\n")
+        else:
+            out.append('<p class="lk-empty">Owns nothing.</p>\n')
+        out.append("</section>\n")
+        return {"id": "owned-counts", "anchors": [], "total": total, "html": Markup("".join(out))}
 
     def _links(self, meta: dict) -> list[dict[str, Any]]:
         out = []
@@ -220,6 +304,21 @@ class EntityPageBuilder:
             f.append(("lifecycle", v["lifecycle"]))
         f.extend(("tag", t) for t in v["tags"])
         return f
+
+
+def _text_markup(text: str) -> Markup:
+    """Text for an element's content (never an attribute): only & < > need escaping."""
+    return Markup(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def _diagram_size(groups: list[tuple[str, list[str]]], cap: int) -> str:
+    """s / m / l by the nodes drawn: CSS caps a small diagram's width instead of stretching it."""
+    nodes = 1 + sum(min(len(t), cap) + (len(t) > cap) for _, t in groups)
+    if nodes <= 4 and len(groups) <= 3:
+        return "s"
+    if nodes <= 12:
+        return "m"
+    return "l"
 
 
 def _str(value: Any) -> str:

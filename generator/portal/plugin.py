@@ -24,6 +24,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 
 from generator.portal import data, pages
+from generator.progress import Progress
 from generator.portal.assets import MERMAID_DEST, find_mermaid
 from generator.portal.config import LookoutPluginConfig
 from generator.portal.entity_page import EntityPageBuilder
@@ -51,6 +52,7 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
         self.last_error: BaseException | None = None
         self._bar = None
         self.env: jinja2.Environment | None = None
+        self.fragments = FragmentCache()
 
     # -- config -------------------------------------------------------------------
     def resolve_catalog(self, config) -> Path:
@@ -78,6 +80,7 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
                         "relation diagrams are shown as tables only")
         config.extra["lookout_mermaid"] = MERMAID_DEST if self.mermaid_path else None
         self.env = body_environment(config.theme.dirs)
+        self.fragments = FragmentCache()  # per build: `mkdocs serve` rebuilds with a new nav
         return config
 
     # -- files ----------------------------------------------------------------------
@@ -134,13 +137,15 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
             template = self.env.get_template(page.body_template)
             page.content = template.render(v=view, base=base, site_name=config.site_name,
                                            mermaid=bool(self.mermaid_path))
+            if page.meta is ENTITY_META and not page.toc.items:
+                context["lookout_fragments"] = self.fragments
         return context
 
     def on_post_page(self, output, page, config):
         if isinstance(page, pages.GeneratedPage):
             page.content = ""  # keep one page's HTML alive at a time, not 250,000
             if self._bar is not None and page.meta.get("lookout_entity"):
-                self._bar.update(1)
+                self._bar.advance()
         return output
 
     def on_post_build(self, config):
@@ -159,8 +164,7 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
     def _start_progress(self, total: int) -> None:
         show = self.progress_override if self.progress_override is not None else self.config.progress
         if show and total:
-            from tqdm import tqdm
-            self._bar = tqdm(total=total, desc="entity pages", unit="page", leave=False)
+            self._bar = Progress(total, "entity pages", "page")
 
     def _stop_progress(self) -> None:
         if self._bar is not None:
@@ -183,6 +187,27 @@ def body_environment(theme_dirs: list[str]) -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined)
     env.filters["thousands"] = lambda n: f"{n:,}"
     return env
+
+
+class FragmentCache:
+    """Pieces of material's page (theme/main.html) that are the same on every entity page.
+
+    Keyed by (block, base_url): entity pages are never in the nav, have no TOC and share
+    ENTITY_META, so the tabs, sidebars, footer and config script differ only by the
+    relative base URL. Material renders each once; later pages reuse the string.
+    """
+
+    __slots__ = ("_blocks",)
+
+    def __init__(self) -> None:
+        self._blocks: dict[tuple[str, str], str] = {}
+
+    def get(self, block: str, base_url: str) -> str | None:
+        return self._blocks.get((block, base_url))
+
+    def put(self, block: str, base_url: str, html: str) -> str:
+        self._blocks[(block, base_url)] = html
+        return html
 
 
 class _EntityView:

@@ -18,7 +18,6 @@ import json
 import multiprocessing as mp
 import os
 import shutil
-import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from generator.model import Problem
+from generator.progress import Progress
 from generator.techdocs.config import PreparedDocs, prepare_docs
 from generator.techdocs.files import tree_hash
 from generator.techdocs.nav import normalize_doc_path
@@ -287,7 +287,7 @@ def build_all_docs(jobs: list[DocsJob], site_dir: Path, cache_dir: Path, *,
         tasks.append((prep, ctx, key, str(cache_root), str(dest), job.entity_ref))
 
     def on_done(task: tuple, result: tuple[BuildOutcome, int] | None, exc: BaseException | None):
-        prep, ctx, ref = task[0], task[1], task[5]
+        prep, ref = task[0], task[5]
         if result is None or not result[0].ok:
             _clear(Path(task[4]))
         if result is None:
@@ -333,13 +333,10 @@ def build_all_docs(jobs: list[DocsJob], site_dir: Path, cache_dir: Path, *,
 
 
 def _progress(total: int, enabled: bool):
-    if not enabled or not sys.stderr.isatty():
-        return lambda n, close=False: None
-    from tqdm import tqdm
-    bar = tqdm(total=total, desc="docs", unit="repo", file=sys.stderr)
+    bar = Progress(total, "docs", "repo", enabled)
 
     def step(n: int, close: bool = False) -> None:
-        bar.update(n)
+        bar.advance(n)
         if close:
             bar.close()
     return step

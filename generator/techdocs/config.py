@@ -137,8 +137,9 @@ def prepare_docs(repo: str, repo_path: Path, docs_root: str, title: str) -> Prep
     prep = PreparedDocs(repo, repo_path, None, repo_path / "docs", safe_title(title or repo),
                         [], {k: dict(v) for k, v in BASE_EXTENSIONS.items()}, problems=problems)
     try:
-        base = resolve_in_repo(repo_path, root_rel) if root_rel != "." else Path(
-            os.path.realpath(repo_path))
+        # Only the check matters here: the docs root must resolve inside the repo.
+        if root_rel != ".":
+            resolve_in_repo(repo_path, root_rel)
     except RepoFileError as exc:
         problems.append(Problem("error", f"techdocs-ref dir {docs_root!r}: {exc}", repo, None))
         prep.ok = False
