@@ -62,6 +62,14 @@ class EntityPageBuilder:
             return Markup(f'<a href="{escape(base)}/{url}" data-ref="{escape(ref)}">{title}</a>')
         return Markup(f'<span data-ref="{escape(ref)}">{title}</span>')
 
+    def _owner_html(self, owner: str, base: str) -> Markup:
+        """The owner's link; its name too when a display name is shown, so both are searchable."""
+        html = self.link_html(owner, base)
+        name = split_ref(owner)[2]
+        if self.ix.title(owner) != name:
+            html += Markup(' <span class="lk-muted">(%s)</span>') % name
+        return html
+
     def _cell_link_html(self, ref: str, base: str) -> Markup:
         """A link inside a table row: no data-ref (the row's ``tr[data-ref]`` names the entity)."""
         url = self.ix.urls.get(ref)
@@ -145,7 +153,7 @@ class EntityPageBuilder:
             "type": _str(spec.get("type")), "lifecycle": _str(spec.get("lifecycle")),
             "description": _str(meta.get("description")),
             "tags": [str(t) for t in meta.get("tags") or [] if isinstance(t, (str, int))],
-            "owner": link(owner, base) if owner else None,
+            "owner": self._owner_html(owner, base) if owner else None,
             "part_of": Markup(", ").join(link(s, base) for s in systems),
             "links": self._links(meta),
             "oncall": ix.ann(ref, ANN_PAGERDUTY),

@@ -152,7 +152,11 @@ class PortalIndex:
         if ent is None:
             return split_ref(ref)[2]
         meta = ent["metadata"]
-        return str(meta.get("title") or meta.get("name") or ref)
+        # Groups and Users are known by their profile's display name, as Backstage shows them.
+        profile = (ent.get("spec") or {}).get("profile") if ref.startswith(("group:", "user:")) else None
+        display = profile.get("displayName") if isinstance(profile, dict) else None
+        return str(meta.get("title") or (display if isinstance(display, str) and display.strip() else None)
+                   or meta.get("name") or ref)
 
     def owner(self, ref: str) -> str | None:
         return self.owner_of.get(ref)

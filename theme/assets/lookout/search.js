@@ -26,7 +26,9 @@ async function main(root) {
   const list = root.querySelector("#lookout-search-list");
   const more = root.querySelector("#lookout-search-more");
   const state = readUrl();
-  input.value = state.q;
+  // What the user typed while the index loaded wins over the URL's query.
+  if (input.value.trim()) state.q = input.value;
+  else input.value = state.q;
   root.querySelector("form").addEventListener("submit", (e) => e.preventDefault());
 
   let results = [];
