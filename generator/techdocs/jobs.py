@@ -28,6 +28,14 @@ def _facets(entity: dict[str, Any]) -> dict[str, str | list[str]]:
     return out
 
 
+def _owner_name(owner: object) -> str | None:
+    """``group:default/payments`` -> ``payments``: what the banner shows and the owner facet
+    holds, the same value as on entity pages."""
+    if not isinstance(owner, str) or not owner:
+        return None
+    return owner.rsplit("/", 1)[-1].split(":", 1)[-1]
+
+
 def job_for(entity: dict[str, Any], repo_path: Path, docs_root: str) -> DocsJob:
     meta = entity.get("metadata") or {}
     kind = str(entity.get("kind", "Component"))
@@ -40,7 +48,7 @@ def job_for(entity: dict[str, Any], repo_path: Path, docs_root: str) -> DocsJob:
         entity_url=f"catalog/{ns}/{kind.lower()}/{name}/",
         out_subdir=f"docs/{ns}/{kind.lower()}/{name}",
         title=str(meta.get("title") or meta.get("name", "")), kind=kind,
-        owner=(entity.get("spec") or {}).get("owner"), facets=_facets(entity))
+        owner=_owner_name((entity.get("spec") or {}).get("owner")), facets=_facets(entity))
 
 
 def docs_jobs(entities: Iterable[dict[str, Any]],
