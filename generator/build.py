@@ -46,6 +46,7 @@ class BuildReport:
 
 
 def _docs(catalog, repos, stage: Path, cfg: Config, progress: bool) -> tuple[list[Problem], int]:
+    """Build every docs site into ``stage``; record in ``catalog.docs`` which were published."""
     from generator.techdocs.build import build_all_docs
     from generator.techdocs.jobs import docs_jobs
 
@@ -60,7 +61,9 @@ def _docs(catalog, repos, stage: Path, cfg: Config, progress: bool) -> tuple[lis
         if p.entity_ref is None and len(refs) == 1:
             p.entity_ref = refs[0]  # so the entity page can say its docs failed
     problems += list(built)
-    return problems, len(jobs) - getattr(getattr(built, "stats", None), "failed", 0)
+    catalog.docs = {job.entity_ref: {"status": "built" if (stage / job.out_subdir / "index.html").is_file()
+                                     else "failed"} for job in jobs}
+    return problems, sum(d["status"] == "built" for d in catalog.docs.values())
 
 
 def build(cfg: Config, out_dir: Path, *, catalog_out: Path | None = None, progress: bool = True,

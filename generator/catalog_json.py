@@ -28,6 +28,8 @@ def to_json_bytes(catalog: Catalog) -> bytes:
         "entities": catalog.entities,
         "problems": [p.to_json() for p in catalog.problems],
     }
+    if catalog.docs is not None:
+        doc["docs"] = catalog.docs
     return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 

@@ -72,3 +72,23 @@ def test_a_failed_build_leaves_the_last_good_site(tmp_path, monkeypatch):
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "repos", "site"]  # no staging left
+
+
+def test_a_repo_whose_docs_fail_gets_a_problem_and_a_note_on_its_page(tmp_path):
+    repos = tmp_path / "repos"
+    for name in ("org", "ledger-service", "cart-service"):
+        shutil.copytree(demo_root() / name, repos / name)
+    shutil.rmtree(repos / "ledger-service" / "docs")   # mkdocs.yml names pages that are not there
+    report = build(Config(repos_dirs=[repos], cache_dir=tmp_path / "cache"), tmp_path / "site",
+                   progress=False, search=False)
+    site = tmp_path / "site"
+    import json
+    doc = json.loads((site / "api" / "catalog.json").read_text())
+    assert doc["docs"]["component:default/ledger-service"] == {"status": "failed"}
+    assert doc["docs"]["component:default/cart-service"] == {"status": "built"}
+    assert any(p["repo"] == "ledger-service" and p["entityRef"] == "component:default/ledger-service"
+               and p["severity"] == "error" for p in doc["problems"])
+    page = (site / "catalog/default/component/ledger-service/index.html").read_text()
+    assert 'id="docs-failed"' in page and 'id="docs-link"' not in page
+    assert 'id="docs-link"' in (site / "catalog/default/component/cart-service/index.html").read_text()
+    assert report.docs_sites == 1

@@ -26,6 +26,9 @@ class Catalog:
     entities: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
+    # Written by `lookout build` after the docs stage: entity ref -> {"status": "built"|"failed"}.
+    # None when no docs were built (`lookout catalog`), so readers can tell "unknown" from "failed".
+    docs: dict[str, dict[str, str]] | None = None
 
 
 def _own_copy(entity: dict[str, Any]) -> dict[str, Any]:

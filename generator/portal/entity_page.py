@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from generator.portal import diagram
 from generator.portal.html import safe_url
-from generator.portal.index import (ANN_FILE, ANN_LINE, ANN_PAGERDUTY, ANN_REPO, ANN_TECHDOCS, KIND_ORDER,
+from generator.portal.index import (ANN_FILE, ANN_LINE, ANN_PAGERDUTY, ANN_REPO, KIND_ORDER,
                                     PortalIndex, kind_label, split_ref)
 
 DESCRIPTOR_RELATIONS_MAX = 200
@@ -158,7 +158,8 @@ class EntityPageBuilder:
             "links": self._links(meta),
             "oncall": ix.ann(ref, ANN_PAGERDUTY),
             "source": self._source(ref),
-            "docs_url": f"{base}/docs/{ns}/{kind}/{name}/" if ix.ann(ref, ANN_TECHDOCS) else None,
+            "docs_url": f"{base}/docs/{ns}/{kind}/{name}/" if ix.docs_state(ref) == "built" else None,
+            "docs_failed": ix.docs_state(ref) == "failed",
             "graph_url": f"{base}/graph/?root={quote(ref, safe=':/')}",
             "catalog_url": f"{base}/catalog/",
             "problems": self._problems(ref),

@@ -97,6 +97,11 @@ class PortalIndex:
                 self.sources.setdefault(src["repo"], src)
         self.entities: dict[str, dict] = {}
         self.urls: dict[str, str] = {}
+        docs = catalog.get("docs")
+        # None: this catalog.json says nothing about built docs (a plain `lookout catalog`).
+        self.docs_status: dict[str, str] | None = (
+            {str(k).lower(): str((v or {}).get("status")) for k, v in docs.items() if isinstance(v, dict)}
+            if isinstance(docs, dict) else None)
         self.portal_problems: list[PortalProblem] = []
         url_owner: dict[str, str] = {}
         for ent in catalog.get("entities") or []:
@@ -198,11 +203,20 @@ class PortalIndex:
             counts[pp.severity] += 1
         return {s: counts.get(s, 0) for s in SEVERITIES}
 
+    def docs_state(self, ref: str) -> str | None:
+        """"built", "failed", or None (no docs); "built" is assumed for a techdocs-ref when
+        the catalog does not record what the docs stage did."""
+        if not self.ann(ref, ANN_TECHDOCS):
+            return None
+        if self.docs_status is None:
+            return "built"
+        return self.docs_status.get(ref) or None
+
     def coverage(self) -> dict[str, Any]:
         comps = [r for r in self.entities if r.startswith("component:")]
         total = len(comps)
         owned = sum(1 for r in comps if self.graph.related(r, "ownedBy"))
-        docs = sum(1 for r in comps if self.ann(r, ANN_TECHDOCS))
+        docs = sum(1 for r in comps if self.docs_state(r) == "built")
         oncall = sum(1 for r in comps if self.ann(r, ANN_PAGERDUTY))
 
         def pct(n: int) -> int:
