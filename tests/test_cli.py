@@ -129,3 +129,22 @@ def test_demo_init_writes_git_repositories(tmp_path):
     out = tmp_path / "c.json"
     lookout("catalog", "--repos", str(dest), "-o", str(out), check=True)
     assert all(s["commit"] for s in json.loads(out.read_text())["sources"])
+
+
+def test_config_file_names_repos_and_extends_the_type_table(tmp_path):
+    repo = tmp_path / "checkouts" / "search"
+    (repo / ".af").mkdir(parents=True)
+    (repo / ".af" / "main.tf").write_text(
+        'module "app" {\n  source = "git::https://git.example/platform/svc-module?ref=v2"\n'
+        '  service_name = "search"\n  owner = "team-a"\n  lifecycle = "production"\n}\n'
+        'resource "aws_opensearch_domain" "main" {\n  domain_name = "search-prod"\n}\n')
+    (tmp_path / "lookout.yaml").write_text(
+        "repos: [checkouts]\n"
+        "service_module_sources: ['platform/svc-module']\n"
+        "resource_types:\n  aws_opensearch_domain: {type: opensearch, name_attr: domain_name}\n")
+    out = tmp_path / "c.json"
+    lookout("catalog", "--config", str(tmp_path / "lookout.yaml"), "-o", str(out), check=True)
+    ents = {e["metadata"]["name"]: e for e in json.loads(out.read_text())["entities"]}
+    assert ents["search"]["kind"] == "Component"
+    assert ents["search-prod"]["spec"]["type"] == "opensearch"
+    assert "resource:default/search-prod" in ents["search"]["spec"]["dependsOn"]
