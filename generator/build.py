@@ -42,7 +42,8 @@ class BuildReport:
         stages = ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.stages.items())
         return (f"built {self.out_dir}: {self.entities} entities, {self.docs_sites} docs sites, "
                 f"{self.search_pages} pages searchable; problems: {sev['error']} errors, "
-                f"{sev['warning']} warnings, {sev['info']} info ({stages})")
+                f"{sev['warning']} warnings, {sev['info']} info; {self.timings.cached_repos} repos "
+                f"unchanged since the last build ({stages})")
 
 
 def _docs(catalog, repos, stage: Path, cfg: Config, progress: bool) -> tuple[list[Problem], int]:

@@ -69,19 +69,23 @@ def main() -> None:
               show_default=True, help="Where to write catalog.json.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any error-level problem exists.")
 @click.option("--workers", type=int, default=None, help="Reader processes (default: CPUs).")
-def catalog_cmd(config_file, repos, manifest, org, output, strict, workers) -> None:
+@click.option("--no-cache", is_flag=True, help="Read every repo again, even those that did not change.")
+def catalog_cmd(config_file, repos, manifest, org, output, strict, workers, no_cache) -> None:
     """Read every repo and write catalog.json."""
     from generator.catalog_json import write_catalog
     from generator.crawl import CrawlError
-    from generator.pipeline import build_catalog
+    from generator.pipeline import Timings, build_catalog
 
     cfg = _config(config_file, repos, manifest, org)
+    cfg.read_cache = not no_cache
+    timings = Timings()
     try:
-        catalog, _ = build_catalog(cfg, workers=workers)
+        catalog, _ = build_catalog(cfg, workers=workers, timings=timings)
     except CrawlError as exc:
         raise UserError(str(exc)) from None
     write_catalog(catalog, output)
-    click.echo(f"wrote {output}: {_summary(catalog)}")
+    click.echo(f"wrote {output}: {_summary(catalog)}; {timings.cached_repos} repos unchanged since the "
+               f"last run (read cache)")
     if strict and any(p.severity == "error" for p in catalog.problems):
         sys.exit(1)
 

@@ -43,6 +43,8 @@ class Config:
     manifest: Path | None = None
     org_dir: Path | None = None
     cache_dir: Path = Path(".lookout-cache")
+    # Re-use a repo's read result while nothing it read has changed (generator/read/cache.py).
+    read_cache: bool = True
     read: ReadConfig = field(default_factory=ReadConfig)
     site_name: str = "Lookout"
     site_url: str | None = None

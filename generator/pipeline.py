@@ -11,18 +11,20 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from generator.config import Config, ReadConfig
 from generator.crawl import crawl_manifest, repos_in_folder
 from generator.link import Catalog, link
 from generator.model import Problem, ReadResult, Repo
 from generator.progress import progress
-from generator.read import read_repo
+from generator.read import read_repo_cached
 
 
 @dataclass
 class Timings:
     stages: dict[str, float] = field(default_factory=dict)
+    cached_repos: int = 0   # repos whose read came from the read cache
 
     def add(self, stage: str, since: float) -> float:
         now = time.perf_counter()
@@ -55,14 +57,21 @@ def crawl(cfg: Config) -> tuple[list[Repo], list[Problem]]:
     return sorted(seen.values(), key=lambda r: r.name), problems
 
 
-def _read_one(args: tuple[Repo, ReadConfig]) -> ReadResult:
-    return read_repo(*args)
+def _read_one(args: tuple[Repo, ReadConfig, Path | None]) -> tuple[ReadResult, bool]:
+    return read_repo_cached(*args)
 
 
 def read_all(repos: list[Repo], cfg: ReadConfig, workers: int | None = None,
-             show_progress: bool = True) -> list[ReadResult]:
+             show_progress: bool = True, cache_dir: Path | None = None) -> list[ReadResult]:
+    """Every repo's ReadResult, in ``repos`` order; unchanged repos come from the read cache."""
+    return [r for r, _ in _read_all(repos, cfg, workers, show_progress, cache_dir)]
+
+
+def _read_all(repos: list[Repo], cfg: ReadConfig, workers: int | None, show_progress: bool,
+              cache_dir: Path | None) -> list[tuple[ReadResult, bool]]:
     workers = workers or min(os.cpu_count() or 1, 8)
-    jobs = [(r, cfg) for r in repos]
+    cache_dir = cache_dir.resolve() if cache_dir else None
+    jobs = [(r, cfg, cache_dir) for r in repos]
     # Below ~100 repos, starting workers (each loads the HCL grammar) costs more than it saves.
     if workers <= 1 or len(repos) < 100:
         return list(progress(map(_read_one, jobs), len(jobs), "read", show_progress))
@@ -79,7 +88,9 @@ def build_catalog(cfg: Config, *, repos: list[Repo] | None = None, workers: int 
     if repos is None:
         repos, crawl_problems = crawl(cfg)
     t = timings.add("crawl", t)
-    results = read_all(repos, cfg.read, workers, show_progress)
+    read = _read_all(repos, cfg.read, workers, show_progress, cfg.cache_dir if cfg.read_cache else None)
+    results = [r for r, _ in read]
+    timings.cached_repos = sum(hit for _, hit in read)
     t = timings.add("read", t)
     catalog = link(results, repos)
     catalog.problems = sorted(crawl_problems + catalog.problems, key=Problem.sort_key)

@@ -7,14 +7,40 @@ larger than a limit, and its bytes must be UTF-8. Each refusal is a
 """
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # .tf / .yaml inputs; docs have their own limit
 
 
 class RepoFileError(Exception):
     """A file of a repo that may not, or cannot, be read."""
+
+
+# What a reader looked at, for the read cache (generator/read/cache.py): each
+# file read (with its hash, or the error), each folder listed, each existence
+# test. Replaying these against the repo tells whether a cached result holds.
+_seen: ContextVar[list[tuple[str, str, Any]] | None] = ContextVar("lookout_seen", default=None)
+
+
+@contextmanager
+def recording() -> Iterator[list[tuple[str, str, Any]]]:
+    token = _seen.set([])
+    try:
+        yield _seen.get()  # type: ignore[misc]
+    finally:
+        _seen.reset(token)
+
+
+def record(kind: str, key: str, value: Any) -> None:
+    seen = _seen.get()
+    if seen is not None:
+        seen.append((kind, key, value))
 
 
 def _inside(root: Path, target: Path) -> bool:
@@ -40,6 +66,17 @@ def resolve_in_repo(root: Path, rel: str | PurePosixPath) -> Path:
 
 
 def read_bytes(root: Path, rel: str | PurePosixPath, limit: int = MAX_FILE_BYTES) -> bytes:
+    key = f"{rel}|{limit}"
+    try:
+        data = _read_bytes(root, rel, limit)
+    except RepoFileError as exc:
+        record("file", key, f"!{exc}")
+        raise
+    record("file", key, hashlib.sha1(data).hexdigest())
+    return data
+
+
+def _read_bytes(root: Path, rel: str | PurePosixPath, limit: int) -> bytes:
     target = resolve_in_repo(root, rel)
     if not target.exists():
         raise RepoFileError(f"file {str(rel)!r} does not exist")
@@ -71,10 +108,26 @@ def list_files(root: Path, subdir: str, suffixes: tuple[str, ...]) -> list[str]:
     directories are not descended.
     """
     base = root / subdir
-    if not base.is_dir() or base.is_symlink():
-        return []
     out = []
-    for entry in os.scandir(base):
-        if entry.name.endswith(suffixes) and (entry.is_symlink() or entry.is_file()):
-            out.append(f"{subdir}/{entry.name}" if subdir not in ("", ".") else entry.name)
-    return sorted(out)
+    if base.is_dir() and not base.is_symlink():
+        for entry in os.scandir(base):
+            if entry.name.endswith(suffixes) and (entry.is_symlink() or entry.is_file()):
+                out.append(f"{subdir}/{entry.name}" if subdir not in ("", ".") else entry.name)
+    out.sort()
+    record("list", f"{subdir}|{'|'.join(suffixes)}", tuple(out))  # a copy: callers extend the list
+    return out
+
+
+def lexists(root: Path, rel: str) -> bool:
+    """Whether ``rel`` names anything (a link included) under ``root``; recorded."""
+    found = os.path.lexists(root / rel)
+    record("exists", rel, found)
+    return found
+
+
+def is_plain_file(root: Path, rel: str) -> bool:
+    """A regular file, not a link; recorded."""
+    path = root / rel
+    found = path.is_file() and not path.is_symlink()
+    record("plain", rel, found)
+    return found

@@ -1,10 +1,11 @@
 """read: one repo -> entity drafts + problems. Pure, per repo, never raises on bad input."""
 from __future__ import annotations
 
-import os
+from pathlib import Path
 
 from generator.config import ReadConfig
 from generator.model import ANN_TECHDOCS, Problem, ReadResult, Repo
+from generator.safefs import is_plain_file, recording
 
 
 def read_repo(repo: Repo, cfg: ReadConfig) -> ReadResult:
@@ -24,8 +25,7 @@ def read_repo(repo: Repo, cfg: ReadConfig) -> ReadResult:
 
 def _mark_docs(repo: Repo, result: ReadResult) -> None:
     """A repo with mkdocs.yml at its root documents its Components (TechDocs' convention)."""
-    root_mkdocs = any(os.path.isfile(repo.path / n) and not os.path.islink(repo.path / n)
-                      for n in ("mkdocs.yml", "mkdocs.yaml"))
+    root_mkdocs = any(is_plain_file(repo.path, n) for n in ("mkdocs.yml", "mkdocs.yaml"))
     if not root_mkdocs:
         return
     for draft in result.drafts:
@@ -35,3 +35,22 @@ def _mark_docs(repo: Repo, result: ReadResult) -> None:
                 anns = meta.setdefault("annotations", {})
                 if isinstance(anns, dict):
                     anns.setdefault(ANN_TECHDOCS, "dir:.")
+
+
+def read_repo_cached(repo: Repo, cfg: ReadConfig, cache_dir: Path | None) -> tuple[ReadResult, bool]:
+    """``read_repo``, skipped when nothing it looked at last time has changed.
+
+    Returns (result, whether it came from the cache).
+    """
+    if cache_dir is None:
+        return read_repo(repo, cfg), False
+    from generator.read.cache import ReadCache
+
+    cache = ReadCache(cache_dir)
+    hit = cache.load(repo, cfg)
+    if hit is not None:
+        return hit, True
+    with recording() as seen:
+        result = read_repo(repo, cfg)
+    cache.store(repo, cfg, seen, result)
+    return result, False

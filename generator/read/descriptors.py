@@ -25,7 +25,7 @@ from typing import Any
 from generator.model import (ANN_FILE, ANN_LINE, ANN_MANAGED_BY, ANN_ORIGIN, ANN_REPO, Draft,
                              Location, Problem, ReadResult, Repo)
 from generator.read.yamlsafe import YamlFailure, load_documents, load_single
-from generator.safefs import RepoFileError, list_files, read_text, resolve_in_repo
+from generator.safefs import RepoFileError, lexists, list_files, read_text, record, resolve_in_repo
 
 AF_DIR = ".af"
 ROOT_DESCRIPTOR = "catalog-info.yaml"
@@ -44,7 +44,7 @@ def read_descriptors(repo: Repo, namespace: str = "default") -> ReadResult:
     """Every descriptor of ``repo``: the root files, then Location targets, each file once."""
     result = ReadResult()
     roots = list_files(repo.path, AF_DIR, YAML_SUFFIXES)
-    if os.path.lexists(repo.path / ROOT_DESCRIPTOR):
+    if lexists(repo.path, ROOT_DESCRIPTOR):
         roots.append(ROOT_DESCRIPTOR)
     queue: deque[tuple[str, str]] = deque((rel, rel) for rel in roots)  # (file, origin file)
     seen = {_identity(repo, rel) for rel in roots}
@@ -280,7 +280,7 @@ def _location_targets(repo: Repo, draft: Draft) -> tuple[list[str], list[Problem
             if not matches:
                 note("warning", "matched no files")
             targets.extend(matches)
-        elif not os.path.lexists(repo.path / rel):
+        elif not lexists(repo.path, rel):
             note("error", "does not exist")
         else:
             targets.append(rel)
@@ -319,6 +319,12 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
 def _glob(root: Path, pattern: str) -> tuple[list[str], bool]:
     """Repo-relative files matching ``pattern``; never leaves the repo, follows no
     symlinked folder, skips GLOB_SKIP_DIRS. Returns (sorted matches, truncated)."""
+    found, truncated = _walk_glob(root, pattern)
+    record("glob", pattern, (tuple(found), truncated))  # a copy; the read cache replays it
+    return found, truncated
+
+
+def _walk_glob(root: Path, pattern: str) -> tuple[list[str], bool]:
     parts = pattern.split("/")
     fixed = 0
     while fixed < len(parts) - 1 and not _MAGIC.search(parts[fixed]):

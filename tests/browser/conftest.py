@@ -49,13 +49,15 @@ def pytest_runtest_makereport(item, call):
 
 
 def require_chromium() -> None:
+    # CI sets LOOKOUT_REQUIRE_BROWSER: there, a missing browser is a failure, not a skip.
+    missing = pytest.fail if os.environ.get("LOOKOUT_REQUIRE_BROWSER") else pytest.skip
     if not CHROMIUM.exists():
-        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM} "
-                    "(`apt-get install chromium`; `make test` installs it)")
+        missing(f"browser tests need Debian's chromium at {CHROMIUM} "
+                "(`apt-get install chromium`; `make test` installs it)")
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        pytest.skip("browser tests need the playwright Python package (pip install -r requirements.lock)")
+        missing("browser tests need the playwright Python package (pip install -r requirements.lock)")
 
 
 # -- the demo site, built once ---------------------------------------------------------
