@@ -51,7 +51,28 @@ repos_option = click.option("--repos", multiple=True, type=click.Path(path_type=
                             help="A folder of repository checkouts (each sub-folder is a repo). Repeatable.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Lookout(click.Group):
+    """Bugs in Lookout end in one line and an exit code, not a wall of Python.
+
+    Set LOOKOUT_DEBUG=1 for the traceback. User mistakes never get here: they
+    are UserErrors (exit 2) or problems in the catalog.
+    """
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:
+            if os.environ.get("LOOKOUT_DEBUG"):
+                raise
+            click.echo(f"lookout: internal error: {type(exc).__name__}: {exc}\n"
+                       "This is a bug in Lookout, not in your repos; run with LOOKOUT_DEBUG=1 for the "
+                       "traceback and report it.", err=True)
+            ctx.exit(3)
+
+
+@click.group(cls=_Lookout, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="lookout")
 def main() -> None:
     """Lookout: a static developer portal from every repo's .af folder and docs."""

@@ -148,3 +148,21 @@ def test_config_file_names_repos_and_extends_the_type_table(tmp_path):
     assert ents["search"]["kind"] == "Component"
     assert ents["search-prod"]["spec"]["type"] == "opensearch"
     assert "resource:default/search-prod" in ents["search"]["spec"]["dependsOn"]
+
+
+def test_a_bug_in_lookout_is_one_line_and_exit_3(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    import generator.query
+    from generator.cli import main
+
+    def broken(*args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(generator.query, "answer", broken)
+    cat = tmp_path / "c.json"
+    cat.write_text('{"schema_version": 1, "entities": []}')
+    monkeypatch.delenv("LOOKOUT_DEBUG", raising=False)
+    result = CliRunner().invoke(main, ["query", "orphans", "--catalog", str(cat)])
+    assert result.exit_code == 3
+    assert "internal error: RuntimeError: boom" in result.output and "Traceback" not in result.output
