@@ -63,7 +63,7 @@ def tree_size(path: Path) -> tuple[int, int]:
     return len(files), sum(p.stat().st_size for p in files)
 
 
-def bench(n: int, work: Path, repeat: int = 1) -> dict:
+def bench(n: int, work: Path, repeat: int = 1, workers: int | None = None) -> dict:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     cat = work / f"catalog-{n}.json"
     cat.write_text(dumps(generate(n)), encoding="utf-8")
@@ -71,7 +71,7 @@ def bench(n: int, work: Path, repeat: int = 1) -> dict:
 
     portal_out = work / f"portal-{n}"
     code = ("from pathlib import Path; from generator.portal.build import build_site; "
-            f"build_site(Path({str(cat)!r}), Path({str(portal_out)!r}), progress=False)")
+            f"build_site(Path({str(cat)!r}), Path({str(portal_out)!r}), progress=False, workers={workers!r})")
     portal_runs = []
 
     plain = work / f"plain-{n}"
@@ -115,13 +115,18 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--repeat", type=int, default=1, help="runs of each build; the best time is kept")
     ap.add_argument("--keep", type=Path, help="build here and keep the outputs")
     ap.add_argument("--json", action="store_true", help="print the results as JSON too")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="processes for entity pages (default: one per CPU, as `lookout build`; 1: one process)")
     args = ap.parse_args(argv)
     work = args.keep or Path(tempfile.mkdtemp(prefix="lookout-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     results = []
+    if args.workers != 1:
+        print("portal: entity pages in one process per CPU (--workers 1 for one process); its CPU times "
+              "leave out those workers (forkserver children), so compare wall times")
     try:
         for n in args.entities:
-            r = bench(n, work, args.repeat)
+            r = bench(n, work, args.repeat, args.workers)
             results.append(r)
             print(f"N={r['entities']:>7,}  wall: portal {r['portal_s']:7.2f} s  plain {r['plain_s']:7.2f} s  "
                   f"ratio {r['ratio']:.2f}  CPU: portal {r['portal_cpu_s']:7.2f} s  plain {r['plain_cpu_s']:7.2f} s  "

@@ -42,25 +42,48 @@ def _load_config(catalog_path: Path, site_dir: Path, site_name: str, extra_confi
 
 
 def build_site(catalog_path: Path, out_dir: Path, *, site_name: str = "Lookout",
-               extra_config: dict | None = None, progress: bool = True) -> None:
-    """Build the portal for ``catalog_path`` into ``out_dir``, atomically."""
+               extra_config: dict | None = None, progress: bool = True,
+               workers: int | None = None) -> None:
+    """Build the portal for ``catalog_path`` into ``out_dir``, atomically.
+
+    With many entities, entity pages are rendered by ``workers`` processes
+    (default: one per CPU; see parallel.py); ``workers=1`` keeps it in one.
+    """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError
+
+    from generator.portal.index import CatalogError, load_catalog
+    from generator.portal.parallel import MIN_ENTITIES, build_entity_shards
 
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
+    site = tmp / "site"
     plugin = None
     try:
         try:
-            cfg, plugin = _load_config(Path(catalog_path), tmp, site_name, extra_config, progress)
-            build(cfg)
+            try:
+                catalog = load_catalog(Path(catalog_path))
+            except CatalogError as exc:
+                raise PortalBuildError(str(exc)) from None
+            workers = workers or os.cpu_count() or 1
+            parallel = workers > 1 and len(catalog.get("entities") or ()) >= MIN_ENTITIES
+            cfg, plugin = _load_config(Path(catalog_path), site, site_name, extra_config,
+                                       progress and not parallel)
+            plugin.preloaded = catalog
+            if parallel:
+                plugin.entity_shard = (-1, workers)  # this process: index pages and data files
+                build_entity_shards(Path(catalog_path).resolve(), site, tmp, workers, site_name=site_name,
+                                    extra_config=extra_config, total=len(catalog["entities"]),
+                                    progress=progress, meanwhile=lambda: build(cfg))
+            else:
+                build(cfg)
         except (Abort, ConfigurationError, Exception) as exc:
             reason = getattr(plugin, "last_error", None) or exc
             if isinstance(exc, PortalBuildError):
                 raise
             raise PortalBuildError(f"portal build failed: {reason}") from None
-        _swap_in(tmp, out_dir)
+        _swap_in(site, out_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

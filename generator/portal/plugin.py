@@ -51,6 +51,14 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
         self.mermaid_path: Path | None = None
         self.last_error: BaseException | None = None
         self._bar = None
+        # Parallel builds (generator/portal/parallel.py): which entity pages this build
+        # renders (shard i of n; i = -1: none), whether it writes the data files, and a
+        # page counter shared with the parent. Index pages are always rendered: the nav
+        # (and so every page's header) must be the same in every shard.
+        self.entity_shard: tuple[int, int] | None = None
+        self.preloaded: dict | None = None  # the catalog, when build_site has read it already
+        self.data_files = True
+        self.page_counter = None
         self.env: jinja2.Environment | None = None
         self.fragments = FragmentCache()
 
@@ -67,8 +75,9 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
     def on_config(self, config):
         self.last_error = None
         self.catalog_path = self.resolve_catalog(config)
+        catalog, self.preloaded = self.preloaded, None
         try:
-            catalog = load_catalog(self.catalog_path)
+            catalog = catalog or load_catalog(self.catalog_path)
         except CatalogError as exc:
             raise PluginError(str(exc)) from None
         self.index = PortalIndex(catalog)
@@ -87,6 +96,20 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
     def on_files(self, files, config):
         ix = self.index
         assert ix is not None
+        self._add_index_pages(files, config, ix)
+        builder = EntityPageBuilder(ix, list_cap=self.config.list_cap, diagram_cap=self.config.diagram_cap)
+        refs = list(ix.urls)
+        if self.entity_shard is not None:
+            shard, shards = self.entity_shard
+            refs = refs[shard::shards] if shard >= 0 else []
+        for ref in refs:
+            pages.add_page(files, config, ix.urls[ref] + "index.md", ix.title(ref), in_nav=False,
+                           template="entity.html", view=_EntityView(builder, ref),
+                           meta=ENTITY_META)
+        self._start_progress(len(refs))
+        return files
+
+    def _add_index_pages(self, files, config, ix: PortalIndex) -> None:
         home = pages.home_view(ix)
         problems = pages.problems_view(ix)
         teams = pages.teams_view(ix)
@@ -111,12 +134,8 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
                        template="search.html", view=lambda base: {},
                        meta={"hide": ["navigation", "toc"]})
 
-        builder = EntityPageBuilder(ix, list_cap=self.config.list_cap, diagram_cap=self.config.diagram_cap)
-        for ref, url in ix.urls.items():
-            pages.add_page(files, config, url + "index.md", ix.title(ref), in_nav=False,
-                           template="entity.html", view=_EntityView(builder, ref),
-                           meta=ENTITY_META)
-
+        if not self.data_files:
+            return
         files.append(File.generated(config, "catalog/entities.json", content=data.entities_json(ix),
                                     inclusion=InclusionLevel.NOT_IN_NAV))
         files.append(File.generated(config, "graph/graph.json", content=data.graph_json(ix),
@@ -126,8 +145,6 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
         if self.mermaid_path:
             files.append(File.generated(config, MERMAID_DEST, abs_src_path=str(self.mermaid_path),
                                         inclusion=InclusionLevel.NOT_IN_NAV))
-        self._start_progress(len(ix.urls))
-        return files
 
     # -- pages ----------------------------------------------------------------------
     def on_page_context(self, context, page, config, nav):
@@ -144,8 +161,12 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
     def on_post_page(self, output, page, config):
         if isinstance(page, pages.GeneratedPage):
             page.content = ""  # keep one page's HTML alive at a time, not 250,000
-            if self._bar is not None and page.meta.get("lookout_entity"):
-                self._bar.advance()
+            if page.meta.get("lookout_entity"):
+                if self._bar is not None:
+                    self._bar.advance()
+                if self.page_counter is not None:
+                    with self.page_counter.get_lock():
+                        self.page_counter.value += 1
         return output
 
     def on_post_build(self, config):
