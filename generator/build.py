@@ -80,7 +80,7 @@ def publish(catalog: Catalog, repos: list[Repo], cfg: Config, out_dir: Path, *,
             catalog_out: Path | None = None, progress: bool = True, search: bool = True,
             timings: Timings | None = None) -> BuildReport:
     """docs -> catalog.json -> site -> search, staged and swapped in whole."""
-    from generator.portal.build import PortalBuildError, _swap_in, build_site
+    from generator.portal.build import PortalBuildError, swap_in, build_site
 
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -107,7 +107,7 @@ def publish(catalog: Catalog, repos: list[Repo], cfg: Config, out_dir: Path, *,
             from generator.search import index_site
             report.search_pages = index_site(site).pages
             report.timings.add("search", t)
-        _swap_in(site, out_dir)
+        swap_in(site, out_dir)
         if catalog_out:
             catalog_out.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(catalog_path, catalog_out)

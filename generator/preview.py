@@ -23,14 +23,14 @@ from generator.entity.refs import entity_ref
 from generator.link import Catalog, link
 from generator.model import ANN_REPO, Repo
 from generator.read import read_repo
-from generator.validate import _catalog_drafts
+from generator.validate import catalog_drafts
 
 
 def preview_catalog(repo: Repo, cfg: Config, published: dict[str, Any] | None) -> Catalog:
     """The repo linked against the published catalog, cut down to what its pages show."""
     results = [read_repo(repo, cfg.read)]
     if published is not None:
-        results.append(_catalog_drafts(published, {repo.name}))
+        results.append(catalog_drafts(published, {repo.name}))
     full = link(results, [repo])
     own = {entity_ref(e) for e in full.entities
            if (e["metadata"].get("annotations") or {}).get(ANN_REPO) == repo.name}

@@ -19,7 +19,7 @@ from generator.model import (ANN_FILE, ANN_LINE, ANN_REPO, Draft, Location, Prob
 from generator.read import read_repo
 
 
-def _catalog_drafts(catalog: dict[str, Any], skip_repos: set[str]) -> ReadResult:
+def catalog_drafts(catalog: dict[str, Any], skip_repos: set[str]) -> ReadResult:
     drafts = []
     for ent in catalog.get("entities", []):
         anns = (ent.get("metadata") or {}).get("annotations") or {}
@@ -38,7 +38,7 @@ def validate_repos(paths: list[Path], cfg: ReadConfig, catalog: dict[str, Any] |
     results = [read_repo(r, cfg) for r in repos]
     names = {r.name for r in repos}
     if catalog is not None:
-        results.append(_catalog_drafts(catalog, names))
+        results.append(catalog_drafts(catalog, names))
     linked = link(results, repos)
     return [p for p in linked.problems if p.repo in names]
 

@@ -83,12 +83,12 @@ def build_site(catalog_path: Path, out_dir: Path, *, site_name: str = "Lookout",
             if isinstance(exc, PortalBuildError):
                 raise
             raise PortalBuildError(f"portal build failed: {reason}") from None
-        _swap_in(site, out_dir)
+        swap_in(site, out_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _swap_in(new: Path, out_dir: Path) -> None:
+def swap_in(new: Path, out_dir: Path) -> None:
     """Replace ``out_dir`` by ``new``: two renames on one file system, never a half-written site."""
     old = None
     if out_dir.exists():
