@@ -184,11 +184,13 @@ def build_cmd(config_file, repos, out_dir, catalog_out, no_search) -> None:
 def serve_cmd(config_file, repos, out_dir, host, port) -> None:
     """Build the portal and serve it with live reload (rebuilds when repos or theme change)."""
     from generator.build import BuildError
-    from generator.serve import serve
+    from generator.serve import ServeError, serve
 
     cfg = _config(config_file, repos)
     try:
         serve(cfg, out_dir, host, port)
+    except ServeError as exc:
+        raise UserError(str(exc)) from None
     except BuildError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -203,10 +205,11 @@ def preview_cmd(repo, catalog_file, host, port) -> None:
     """Preview one repo's docs and entity page as the portal will show them (live reload)."""
     from generator.catalog_json import CatalogFileError
     from generator.preview import preview
+    from generator.serve import ServeError
 
     try:
         preview(repo, catalog_file.resolve() if catalog_file else None, host, port)
-    except CatalogFileError as exc:
+    except (CatalogFileError, ServeError) as exc:
         raise UserError(str(exc)) from None
 
 

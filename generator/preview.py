@@ -49,8 +49,9 @@ def preview_catalog(repo: Repo, cfg: Config, published: dict[str, Any] | None) -
 
 def preview(repo_path: Path, catalog_path: Path | None, host: str = "127.0.0.1", port: int = 8000,
             out_dir: Path | None = None) -> None:
-    from generator.serve import serve_with_reload
+    from generator.serve import check_address, serve_with_reload
 
+    check_address(host, port)
     repo_path = repo_path.resolve()
     repo = Repo(repo_path.name, repo_path, head_commit(repo_path))
     published = load_catalog(catalog_path) if catalog_path else None

@@ -29,6 +29,21 @@ def watched_paths(cfg: Config) -> list[Path]:
     return [p for p in paths if p.exists()]
 
 
+class ServeError(Exception):
+    """The server could not start (a user's matter: the address, the port)."""
+
+
+def check_address(host: str, port: int) -> None:
+    """Fail before a build, not after it, when the address cannot be served on."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ServeError(f"cannot serve on {host}:{port}: {exc.strerror} (try --port)") from None
+
+
 def serve_with_reload(rebuild, out_dir: Path, watch: list[Path], host: str, port: int,
                       open_in_browser: bool = False) -> None:
     """Serve ``out_dir`` with mkdocs' live-reload server; ``rebuild()`` runs on every change."""
@@ -49,6 +64,7 @@ def serve_with_reload(rebuild, out_dir: Path, watch: list[Path], host: str, port
 def serve(cfg: Config, out_dir: Path, host: str = "127.0.0.1", port: int = 8000,
           open_in_browser: bool = False) -> None:
     out_dir = Path(out_dir).resolve()
+    check_address(host, port)
     print(build(cfg, out_dir).summary(), file=sys.stderr)
 
     def rebuild() -> None:

@@ -166,3 +166,15 @@ def test_a_bug_in_lookout_is_one_line_and_exit_3(monkeypatch, tmp_path):
     result = CliRunner().invoke(main, ["query", "orphans", "--catalog", str(cat)])
     assert result.exit_code == 3
     assert "internal error: RuntimeError: boom" in result.output and "Traceback" not in result.output
+
+
+def test_serving_on_a_busy_port_is_a_clear_message_before_any_build(tmp_path):
+    import socket
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = lookout("serve", "--port", str(port), "--out", str(tmp_path / "site"))
+    assert proc.returncode == 2
+    assert f"cannot serve on 127.0.0.1:{port}" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "site").exists()
