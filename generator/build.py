@@ -46,22 +46,18 @@ class BuildReport:
                 f"unchanged since the last build ({stages})")
 
 
-def _docs(catalog, repos, stage: Path, cfg: Config, progress: bool) -> tuple[list[Problem], int]:
-    """Build every docs site into ``stage``; record in ``catalog.docs`` which were published."""
+def _docs(catalog: Catalog, repos: list[Repo], stage: Path, cfg: Config,
+          progress: bool) -> tuple[list[Problem], int]:
+    """Build every docs site into ``stage``; record in ``catalog.docs`` which were published.
+
+    Every problem of a docs build names its entity, so the entity page shows it.
+    """
     from generator.techdocs.build import build_all_docs
     from generator.techdocs.jobs import docs_jobs
 
     jobs, problems = docs_jobs(catalog.entities, {r.name: r.path for r in repos})
-    by_repo = {}
-    for job in jobs:
-        by_repo.setdefault(job.repo_name, []).append(job.entity_ref)
-    built = build_all_docs(jobs, stage, cfg.cache_dir / "docs", iframe_hosts=cfg.iframe_hosts,
-                           progress=progress)
-    for p in built:
-        refs = by_repo.get(p.repo or "", [])
-        if p.entity_ref is None and len(refs) == 1:
-            p.entity_ref = refs[0]  # so the entity page can say its docs failed
-    problems += list(built)
+    problems += build_all_docs(jobs, stage, cfg.cache_dir / "docs", iframe_hosts=cfg.iframe_hosts,
+                               progress=progress)
     catalog.docs = {job.entity_ref: {"status": "built" if (stage / job.out_subdir / "index.html").is_file()
                                      else "failed"} for job in jobs}
     return problems, sum(d["status"] == "built" for d in catalog.docs.values())
