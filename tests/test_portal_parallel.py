@@ -38,3 +38,4 @@ def _spy(fn, calls):
         calls.append(args[3])
         return fn(*args, **kwargs)
     return wrapper
+

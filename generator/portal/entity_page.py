@@ -160,6 +160,7 @@ class EntityPageBuilder:
             "source": self._source(ref),
             "docs_url": f"{base}/docs/{ns}/{kind}/{name}/" if ix.docs_state(ref) == "built" else None,
             "docs_failed": ix.docs_state(ref) == "failed",
+            "definition": api_definition(spec) if kind == "api" else None,
             "graph_url": f"{base}/graph/?root={quote(ref, safe=':/')}",
             "catalog_url": f"{base}/catalog/",
             "problems": self._problems(ref),
@@ -342,3 +343,29 @@ def _where(p: dict) -> str:
     if p.get("line") not in (None, ""):
         where += f":{p.get('line')}"
     return where
+
+
+DEFINITION_MAX = 512 * 1024  # characters shown; a longer definition is cut, with a note
+_DEFINITION_LEXERS = {"openapi": "yaml", "asyncapi": "yaml", "graphql": "graphql", "grpc": "protobuf",
+                      "trpc": "typescript"}
+
+
+def api_definition(spec: dict[str, Any]) -> dict[str, Any] | None:
+    """An API's definition, highlighted by Pygments (which escapes it), as Backstage's API page
+    shows it. Computed per API page only: APIs are few, and this is the page's reason to exist."""
+    text = spec.get("definition")
+    if not isinstance(text, str) or not text.strip():
+        return None
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import TextLexer, get_lexer_by_name
+
+    api_type = str(spec.get("type") or "").lower()
+    lang = "json" if text.lstrip().startswith("{") else _DEFINITION_LEXERS.get(api_type, "text")
+    try:
+        lexer = get_lexer_by_name(lang)
+    except Exception:  # noqa: BLE001 - an unknown language is shown as plain text
+        lexer = TextLexer()
+    cut = len(text) > DEFINITION_MAX
+    html = highlight(text[:DEFINITION_MAX], lexer, HtmlFormatter(cssclass="highlight", wrapcode=True))
+    return {"html": Markup(html), "lang": lang, "lines": text.count("\n") + 1, "cut": cut}
