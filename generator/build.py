@@ -92,7 +92,9 @@ def publish(catalog: Catalog, repos: list[Repo], cfg: Config, out_dir: Path, *,
         write_catalog(catalog, catalog_path)
         site = stage / "site"
         try:
-            build_site(catalog_path, site, site_name=cfg.site_name, progress=progress)
+            plugin = {"pagerduty_url": cfg.pagerduty_url} if cfg.pagerduty_url else {}
+            build_site(catalog_path, site, site_name=cfg.site_name, progress=progress,
+                       extra_config={"lookout": plugin} if plugin else None)
         except PortalBuildError as exc:
             raise BuildError(str(exc)) from None
         if (docs_stage / "docs").is_dir():

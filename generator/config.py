@@ -48,6 +48,8 @@ class Config:
     read: ReadConfig = field(default_factory=ReadConfig)
     site_name: str = "Lookout"
     site_url: str | None = None
+    # e.g. https://acme.pagerduty.com: on-call links to the service there.
+    pagerduty_url: str | None = None
     # Hosts whose iframes survive sanitizing in docs pages.
     iframe_hosts: list[str] = field(default_factory=list)
     base_dir: Path = Path(".")
@@ -58,7 +60,7 @@ class Config:
 
 
 _TOP_KEYS = {"repos", "manifest", "org", "cache_dir", "service_module_sources", "resource_types",
-             "resource_modules", "namespace", "site_name", "site_url", "iframe_hosts"}
+             "resource_modules", "namespace", "site_name", "site_url", "iframe_hosts", "pagerduty_url"}
 
 
 def _mapping(key: str, raw: Any) -> dict[str, ResourceMapping]:
@@ -106,4 +108,6 @@ def load_config(path: Path | None) -> Config:
     cfg.site_name = str(raw.get("site_name", cfg.site_name))
     cfg.site_url = raw.get("site_url")
     cfg.iframe_hosts = [str(h) for h in raw.get("iframe_hosts") or []]
+    if raw.get("pagerduty_url"):
+        cfg.pagerduty_url = str(raw["pagerduty_url"])
     return cfg

@@ -19,3 +19,20 @@ def test_an_api_page_shows_its_definition_highlighted_and_inert(tmp_path):
     definition = page.split('id="definition"', 1)[1].split("</section>", 1)[0]
     assert 'class="highlight"' in definition and "openapi" in definition
     assert "<script>" not in definition and "&lt;script&gt;" in definition
+
+
+def test_on_call_links_to_pagerduty_when_configured(tmp_path):
+    import json
+    catalog = {"schema_version": 1, "sources": [], "problems": [], "entities": [{
+        "apiVersion": "backstage.io/v1alpha1", "kind": "Component",
+        "metadata": {"name": "svc", "namespace": "default", "annotations": {"pagerduty.com/service-id": "PABC123"}},
+        "spec": {"type": "service", "lifecycle": "production", "owner": "group:default/x"}, "relations": []}]}
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(catalog))
+    build_site(path, tmp_path / "plain", progress=False)
+    assert "service-directory" not in (tmp_path / "plain/catalog/default/component/svc/index.html").read_text()
+    build_site(path, tmp_path / "pd", progress=False, extra_config={"lookout": {"pagerduty_url": "https://acme.pagerduty.com/"}})
+    page = (tmp_path / "pd/catalog/default/component/svc/index.html").read_text()
+    assert 'href="https://acme.pagerduty.com/service-directory/PABC123"' in page
+    build_site(path, tmp_path / "js", progress=False, extra_config={"lookout": {"pagerduty_url": "javascript:alert(1)"}})
+    assert "javascript:" not in (tmp_path / "js/catalog/default/component/svc/index.html").read_text()

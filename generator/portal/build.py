@@ -30,12 +30,16 @@ def _load_config(catalog_path: Path, site_dir: Path, site_name: str, extra_confi
                  progress: bool, config_file: Path = MKDOCS_YML):
     from mkdocs.config import load_config
 
-    overrides: dict[str, Any] = {"site_dir": str(site_dir), "site_name": site_name}
-    overrides.update(extra_config or {})
+    # extra_config: mkdocs settings, plus "lookout": options of the lookout plugin.
+    extra = dict(extra_config or {})
+    plugin_options = extra.pop("lookout", None) or {}
+    overrides: dict[str, Any] = {"site_dir": str(site_dir), "site_name": site_name, **extra}
     cfg = load_config(config_file=str(config_file), **overrides)
     plugin = cfg.plugins.get("lookout")
     if plugin is None:
         raise PortalBuildError(f"{config_file}: the `lookout` plugin is not enabled")
+    for key, value in plugin_options.items():
+        plugin.config[key] = value
     plugin.catalog_override = Path(catalog_path).resolve()
     plugin.progress_override = progress
     return cfg, plugin

@@ -22,3 +22,6 @@ class LookoutPluginConfig(Config):
     # Where mermaid.min.js comes from (npm: `npm ci` at the repo root).
     # Empty: <repo>/node_modules/mermaid/dist/mermaid.min.js; env LOOKOUT_MERMAID overrides.
     mermaid_js = c.Type(str, default="")
+    # Your PagerDuty, e.g. https://acme.pagerduty.com: on-call (annotation
+    # pagerduty.com/service-id) then links to <url>/service-directory/<id>.
+    pagerduty_url = c.Type(str, default="")

@@ -46,8 +46,11 @@ class EntityPageBuilder:
     ``markupsafe.escape``. Rows and links are cached (a hub appears on many pages).
     """
 
-    def __init__(self, index: PortalIndex, *, list_cap: int = 100, diagram_cap: int = 12):
+    def __init__(self, index: PortalIndex, *, list_cap: int = 100, diagram_cap: int = 12,
+                 pagerduty_url: str = ""):
         self.ix = index
+        # Only an http(s) base makes on-call a link (safe_url refuses anything else).
+        self.pagerduty_url = safe_url(pagerduty_url.rstrip("/")) if pagerduty_url else None
         self.list_cap = max(1, list_cap)
         self.diagram_cap = diagram_cap
         self._row = lru_cache(maxsize=65536)(self._row_html)
@@ -157,6 +160,8 @@ class EntityPageBuilder:
             "part_of": Markup(", ").join(link(s, base) for s in systems),
             "links": self._links(meta),
             "oncall": ix.ann(ref, ANN_PAGERDUTY),
+            "oncall_url": (f"{self.pagerduty_url}/service-directory/{quote(ix.ann(ref, ANN_PAGERDUTY), safe='')}"
+                           if self.pagerduty_url and ix.ann(ref, ANN_PAGERDUTY) else None),
             "source": self._source(ref),
             "docs_url": f"{base}/docs/{ns}/{kind}/{name}/" if ix.docs_state(ref) == "built" else None,
             "docs_failed": ix.docs_state(ref) == "failed",

@@ -97,7 +97,8 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
         ix = self.index
         assert ix is not None
         self._add_index_pages(files, config, ix)
-        builder = EntityPageBuilder(ix, list_cap=self.config.list_cap, diagram_cap=self.config.diagram_cap)
+        builder = EntityPageBuilder(ix, list_cap=self.config.list_cap, diagram_cap=self.config.diagram_cap,
+                                    pagerduty_url=self.config.pagerduty_url)
         refs = list(ix.urls)
         if self.entity_shard is not None:
             shard, shards = self.entity_shard
