@@ -36,3 +36,22 @@ def test_on_call_links_to_pagerduty_when_configured(tmp_path):
     assert 'href="https://acme.pagerduty.com/service-directory/PABC123"' in page
     build_site(path, tmp_path / "js", progress=False, extra_config={"lookout": {"pagerduty_url": "javascript:alert(1)"}})
     assert "javascript:" not in (tmp_path / "js/catalog/default/component/svc/index.html").read_text()
+
+
+def test_home_shows_migration_into_af(tmp_path):
+    import json
+    import re
+
+    def comp(name, tf):
+        anns = {"lookout/terraform-address": "module.service"} if tf else {}
+        return {"apiVersion": "backstage.io/v1alpha1", "kind": "Component",
+                "metadata": {"name": name, "namespace": "default", "annotations": anns},
+                "spec": {"type": "service", "lifecycle": "production", "owner": "group:default/x"}, "relations": []}
+    catalog = {"schema_version": 1, "sources": [], "problems": [],
+               "entities": [comp("a", True), comp("b", True), comp("c", False), comp("d", True)]}
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(catalog))
+    build_site(path, tmp_path / "site", progress=False)
+    home = (tmp_path / "site/index.html").read_text()
+    bar = re.search(r'id="coverage-af" data-count="(\d+)" data-percent="(\d+)"', home)
+    assert bar and bar.groups() == ("3", "75")

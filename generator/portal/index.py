@@ -218,6 +218,8 @@ class PortalIndex:
         owned = sum(1 for r in comps if self.graph.related(r, "ownedBy"))
         docs = sum(1 for r in comps if self.docs_state(r) == "built")
         oncall = sum(1 for r in comps if self.ann(r, ANN_PAGERDUTY))
+        # Migration into .af: a Component drafted from Terraform carries its address.
+        in_af = sum(1 for r in comps if self.ann(r, "lookout/terraform-address"))
 
         def pct(n: int) -> int:
             return round(100 * n / total) if total else 0
@@ -225,6 +227,7 @@ class PortalIndex:
             ("owner", "with an owner", owned, pct(owned)),
             ("docs", "with docs", docs, pct(docs)),
             ("oncall", "with on-call", oncall, pct(oncall)),
+            ("af", "declared in .af", in_af, pct(in_af)),
         ]}
 
 
