@@ -10,9 +10,10 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from generator.link import Catalog
+if TYPE_CHECKING:  # the site stage reads catalog.json with this module and needs nothing of link
+    from generator.link import Catalog
 
 SCHEMA_VERSION = 1
 
@@ -21,7 +22,7 @@ class CatalogFileError(Exception):
     pass
 
 
-def to_json_bytes(catalog: Catalog) -> bytes:
+def to_json_bytes(catalog: "Catalog") -> bytes:
     doc = {
         "schema_version": SCHEMA_VERSION,
         "sources": catalog.sources,
@@ -33,7 +34,7 @@ def to_json_bytes(catalog: Catalog) -> bytes:
     return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def write_catalog(catalog: Catalog, path: Path) -> None:
+def write_catalog(catalog: "Catalog", path: Path) -> None:
     """Write atomically: a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".catalog-", suffix=".json", dir=path.parent)
@@ -47,17 +48,22 @@ def write_catalog(catalog: Catalog, path: Path) -> None:
 
 
 def load_catalog(path: Path) -> dict[str, Any]:
+    """The one reader of catalog.json, for the CLI, validate, preview and the site stage."""
     try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as fh:
+            doc = json.load(fh)
     except FileNotFoundError:
-        raise CatalogFileError(f"{path}: no such file (run `lookout catalog` first)") from None
+        raise CatalogFileError(f"{path}: no such file (run `lookout catalog` first, or set "
+                               "LOOKOUT_CATALOG)") from None
     except (OSError, ValueError) as exc:
         raise CatalogFileError(f"{path}: not a readable catalog.json ({exc})") from None
     version = doc.get("schema_version") if isinstance(doc, dict) else None
-    if not isinstance(version, int):
-        raise CatalogFileError(f"{path}: no schema_version; is this a Lookout catalog.json?")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise CatalogFileError(f"{path}: no integer schema_version; is this a Lookout catalog.json?")
     if version > SCHEMA_VERSION:
         raise CatalogFileError(
-            f"{path}: schema_version {version} is newer than this Lookout supports ({SCHEMA_VERSION}); "
-            f"upgrade Lookout to read it")
+            f"{path}: schema_version {version} is newer than this Lookout supports (version "
+            f"{SCHEMA_VERSION}); upgrade Lookout to read it")
+    if not isinstance(doc.get("entities", []), list) or not isinstance(doc.get("problems", []), list):
+        raise CatalogFileError(f"{path}: 'entities' and 'problems' must be lists")
     return doc

@@ -413,7 +413,8 @@ def test_entity_search_text_is_its_own(small_site, small_catalog):
 
 def test_tables_are_capped_with_a_link_to_the_explorer():
     from generator.portal.entity_page import EntityPageBuilder
-    from generator.portal.index import PortalIndex, load_catalog
+    from generator.catalog_json import load_catalog
+    from generator.portal.index import PortalIndex
 
     ix = PortalIndex(load_catalog(SMALL))
     hub = "resource:default/events-000"

@@ -56,7 +56,7 @@ def build_site(catalog_path: Path, out_dir: Path, *, site_name: str = "Lookout",
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError
 
-    from generator.portal.index import CatalogError, load_catalog
+    from generator.catalog_json import CatalogFileError, load_catalog
     from generator.portal.parallel import MIN_ENTITIES, build_entity_shards
 
     out_dir = Path(out_dir).resolve()
@@ -68,7 +68,7 @@ def build_site(catalog_path: Path, out_dir: Path, *, site_name: str = "Lookout",
         try:
             try:
                 catalog = load_catalog(Path(catalog_path))
-            except CatalogError as exc:
+            except CatalogFileError as exc:
                 raise PortalBuildError(str(exc)) from None
             workers = workers or os.cpu_count() or 1
             parallel = workers > 1 and len(catalog.get("entities") or ()) >= MIN_ENTITIES

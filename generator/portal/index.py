@@ -6,16 +6,13 @@ touch only that page's neighbourhood.
 """
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from generator.graph import CatalogGraph
 
-SCHEMA_VERSION = 1
 
 KIND_ORDER = ["component", "api", "resource", "system", "domain", "group", "user", "location", "template"]
 KIND_LABEL = {"component": "Component", "api": "API", "resource": "Resource", "system": "System",
@@ -32,29 +29,6 @@ ANN_TECHDOCS = "backstage.io/techdocs-ref"
 _NS_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 _KIND_RE = re.compile(r"^[a-z][a-z0-9]{0,62}$")
 _NAME_RE = re.compile(r"^([a-z0-9][-a-z0-9_.]{0,61})?[a-z0-9]$")
-
-
-class CatalogError(Exception):
-    """catalog.json cannot be used (missing, unreadable, too new)."""
-
-
-def load_catalog(path: Path) -> dict[str, Any]:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh)
-    except FileNotFoundError:
-        raise CatalogError(f"{path}: no such file (run `lookout catalog` first, or set LOOKOUT_CATALOG)") from None
-    except (OSError, ValueError) as exc:
-        raise CatalogError(f"{path}: not a readable catalog.json ({exc})") from None
-    version = doc.get("schema_version") if isinstance(doc, dict) else None
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise CatalogError(f"{path}: no integer schema_version; is this a Lookout catalog.json?")
-    if version > SCHEMA_VERSION:
-        raise CatalogError(f"{path}: catalog.json schema_version {version} is newer than this Lookout "
-                           f"portal supports (version {SCHEMA_VERSION}); upgrade Lookout to build it")
-    if not isinstance(doc.get("entities", []), list) or not isinstance(doc.get("problems", []), list):
-        raise CatalogError(f"{path}: 'entities' and 'problems' must be lists")
-    return doc
 
 
 def canonical_ref(entity: dict) -> str:

@@ -23,12 +23,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 
+from generator.catalog_json import CatalogFileError, load_catalog
 from generator.portal import data, pages
-from generator.progress import Progress
 from generator.portal.assets import MERMAID_DEST, find_mermaid
 from generator.portal.config import LookoutPluginConfig
 from generator.portal.entity_page import EntityPageBuilder
-from generator.portal.index import CatalogError, PortalIndex, load_catalog
+from generator.portal.index import PortalIndex
+from generator.progress import Progress
 
 log = logging.getLogger("mkdocs.plugins.lookout")
 
@@ -78,7 +79,7 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
         catalog, self.preloaded = self.preloaded, None
         try:
             catalog = catalog or load_catalog(self.catalog_path)
-        except CatalogError as exc:
+        except CatalogFileError as exc:
             raise PluginError(str(exc)) from None
         self.index = PortalIndex(catalog)
         for pp in self.index.portal_problems:
