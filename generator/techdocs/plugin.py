@@ -1,7 +1,7 @@
 """Lookout's internal mkdocs plugin for docs builds.
 
 Registered by instance (never through the repo's config) on every docs
-build and preview. It:
+build. It:
 - gives mkdocs exactly the files ``files.scan_docs`` allowed (``install_get_files``);
 - drops the theme's static files from each docs site and points the pages
   at the portal's own ``/assets/`` (one shared copy of material's assets);
@@ -22,7 +22,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.utils.templates import url_filter
 
 from generator.model import Problem
-from generator.techdocs.files import MAX_PAGE_BYTES, DocEntry, mkdocs_files, scan_docs
+from generator.techdocs.files import MAX_PAGE_BYTES, DocEntry, mkdocs_files
 from generator.techdocs.sanitize import clean_html, clean_text
 
 PLUGIN_KEY = "lookout-techdocs"
@@ -32,16 +32,15 @@ _META_HIDE_VALUES = frozenset({"navigation", "toc", "footer", "path", "tags", "f
 
 
 class TechDocsPlugin(BasePlugin):
-    def __init__(self, *, repo: str, repo_path: str, docs_rel: str, entries: list[DocEntry] | None,
-                 iframe_hosts: frozenset[str], portal_root: str, share_assets: bool = True) -> None:
+    def __init__(self, *, repo: str, repo_path: str, docs_rel: str, entries: list[DocEntry],
+                 iframe_hosts: frozenset[str], portal_root: str) -> None:
         super().__init__()
         self.repo = repo
         self.repo_path = repo_path
         self.docs_rel = docs_rel            # repo-relative docs folder, for problem files
-        self.entries = entries              # None: scan at build time (preview)
+        self.entries = entries              # scanned (and checked) by the main process
         self.iframe_hosts = iframe_hosts
         self.portal_root = portal_root      # docs site root -> portal root, e.g. "../../../../"
-        self.share_assets = share_assets    # False in preview: no portal to share with
         self.problems: list[Problem] = []
         self.theme_paths: set[str] = set()  # dest URIs of the theme files left out
 
@@ -51,24 +50,16 @@ class TechDocsPlugin(BasePlugin):
     # -- files ---------------------------------------------------------------
     def files(self, config) -> Any:
         """Stand-in for mkdocs' get_files: only the scanned, allowed files."""
-        entries = self.entries
-        if entries is None:
-            from pathlib import Path
-            scan = scan_docs(Path(self.repo_path), Path(config["docs_dir"]), self.repo)
-            self.problems.extend(scan.problems)
-            entries = scan.entries
-        files = mkdocs_files(entries, config)
-        if self.share_assets:
-            # mkdocs would now list the theme's ~10k files (0.2 s a build) only
-            # for us to drop them again: note their paths once per process instead.
-            def add_files_from_theme(env, config) -> None:
-                self.theme_paths = _theme_static_paths(env, config)
-            files.add_files_from_theme = add_files_from_theme
+        files = mkdocs_files(self.entries, config)
+
+        # mkdocs would now list the theme's ~10k files (0.2 s a build) only
+        # for us to drop them again: note their paths once per process instead.
+        def add_files_from_theme(env, config) -> None:
+            self.theme_paths = _theme_static_paths(env, config)
+        files.add_files_from_theme = add_files_from_theme
         return files
 
     def on_files(self, files, *, config):
-        if not self.share_assets:
-            return files
         docs_dir = os.path.realpath(config["docs_dir"]) + os.sep
         for f in list(files):
             src = os.path.realpath(f.abs_src_path) if f.abs_src_path else ""
@@ -80,8 +71,6 @@ class TechDocsPlugin(BasePlugin):
 
     # -- shared theme assets -------------------------------------------------
     def on_env(self, env, *, config, files):
-        if not self.share_assets:
-            return env
         original: Callable = url_filter   # mkdocs' own (the env may be reused, see cached_env)
         theme_paths, portal_root = self.theme_paths, self.portal_root
 

@@ -105,13 +105,8 @@ def _config_stub() -> str:
     return _CONFIG_STUB
 
 
-def make_config(prep: PreparedDocs, ctx: DocsContext, site_dir: str, *, preview: bool = False,
-                **overrides: Any):
-    """A validated MkDocsConfig with Lookout's plugin registered; returns (config, plugin).
-
-    ``preview``: the files are rescanned on every rebuild and the theme's
-    assets stay in the site (there is no portal around a preview).
-    """
+def make_config(prep: PreparedDocs, ctx: DocsContext, site_dir: str, **overrides: Any):
+    """A validated MkDocsConfig with Lookout's plugin registered; returns (config, plugin)."""
     from mkdocs.config import load_config
 
     from generator.techdocs.plugin import (PLUGIN_KEY, TechDocsPlugin, cached_env,
@@ -120,9 +115,9 @@ def make_config(prep: PreparedDocs, ctx: DocsContext, site_dir: str, *, preview:
     install_get_files()
     docs_rel = os.path.relpath(prep.docs_dir, os.path.realpath(prep.repo_path)).replace(os.sep, "/")
     plugin = TechDocsPlugin(repo=prep.repo, repo_path=os.path.realpath(prep.repo_path),
-                            docs_rel=docs_rel, entries=None if preview else prep.scan.entries,
+                            docs_rel=docs_rel, entries=prep.scan.entries,
                             iframe_hosts=frozenset(h.lower() for h in ctx.iframe_hosts),
-                            portal_root=ctx.portal_root, share_assets=not preview)
+                            portal_root=ctx.portal_root)
     config = load_config(
         config_file=_config_stub(),
         site_name=prep.site_name,
@@ -141,9 +136,8 @@ def make_config(prep: PreparedDocs, ctx: DocsContext, site_dir: str, *, preview:
     )
     # One 404 page and one sitemap for the portal, not one per docs site.
     config.theme.static_templates.difference_update({"404.html", "sitemap.xml"})
-    if not preview:
-        theme = config.theme
-        theme.get_env = lambda: cached_env(theme)  # type: ignore[method-assign]
+    theme = config.theme
+    theme.get_env = lambda: cached_env(theme)  # type: ignore[method-assign]
     config.plugins[PLUGIN_KEY] = plugin
     return config, plugin
 
