@@ -130,14 +130,27 @@ class CatalogGraph:
 
     def cycles(self, limit: int = 100) -> list[list[str]]:
         """Dependency cycles (dependsOn edges only), each rotated to start at its least ref."""
-        from generator.link.link import dependency_cycles
-
         rels: dict[str, set[tuple[str, str]]] = {}
         for u, v, k in self.g.edges(keys=True):
             rels.setdefault(u, set()).add((k, v))
         return dependency_cycles(rels, limit)
 
+
 def _repo_of(entity: dict | None) -> str | None:
     if not entity:
         return None
     return ((entity.get("metadata") or {}).get("annotations") or {}).get("lookout/repo")
+
+
+def dependency_cycles(relations: dict[str, set[tuple[str, str]]], limit: int = 100) -> list[list[str]]:
+    """dependsOn cycles, each rotated to start at its least ref (stable output)."""
+    dep = nx.DiGraph((src, dst) for src, rels in relations.items() for t, dst in rels if t == "dependsOn")
+    out: list[list[str]] = []
+    for comp in nx.strongly_connected_components(dep):
+        if len(comp) > 1 or any(dep.has_edge(n, n) for n in comp):
+            for cycle in nx.simple_cycles(dep.subgraph(comp)):
+                i = cycle.index(min(cycle))
+                out.append(cycle[i:] + cycle[:i])
+                if len(out) >= limit:
+                    return sorted(out)
+    return sorted(out)

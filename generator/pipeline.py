@@ -61,14 +61,9 @@ def _read_one(args: tuple[Repo, ReadConfig, Path | None]) -> tuple[ReadResult, b
     return read_repo_cached(*args)
 
 
-def read_all(repos: list[Repo], cfg: ReadConfig, workers: int | None = None,
-             show_progress: bool = True, cache_dir: Path | None = None) -> list[ReadResult]:
-    """Every repo's ReadResult, in ``repos`` order; unchanged repos come from the read cache."""
-    return [r for r, _ in _read_all(repos, cfg, workers, show_progress, cache_dir)]
-
-
-def _read_all(repos: list[Repo], cfg: ReadConfig, workers: int | None, show_progress: bool,
-              cache_dir: Path | None) -> list[tuple[ReadResult, bool]]:
+def read_all(repos: list[Repo], cfg: ReadConfig, workers: int | None, show_progress: bool,
+             cache_dir: Path | None) -> list[tuple[ReadResult, bool]]:
+    """Every repo's (ReadResult, from the read cache?), in ``repos`` order."""
     workers = workers or min(os.cpu_count() or 1, 8)
     cache_dir = cache_dir.resolve() if cache_dir else None
     jobs = [(r, cfg, cache_dir) for r in repos]
@@ -88,7 +83,7 @@ def build_catalog(cfg: Config, *, repos: list[Repo] | None = None, workers: int 
     if repos is None:
         repos, crawl_problems = crawl(cfg)
     t = timings.add("crawl", t)
-    read = _read_all(repos, cfg.read, workers, show_progress, cfg.cache_dir if cfg.read_cache else None)
+    read = read_all(repos, cfg.read, workers, show_progress, cfg.cache_dir if cfg.read_cache else None)
     results = [r for r, _ in read]
     timings.cached_repos = sum(hit for _, hit in read)
     t = timings.add("read", t)

@@ -15,6 +15,7 @@ from typing import Any
 from generator.entity.refs import RefError, entity_ref, parse_ref
 from generator.entity.relations import FIELD_RELATIONS
 from generator.entity.rules import validate_entity
+from generator.graph import dependency_cycles
 from generator.link.merge import merge_drafts, title_index
 from generator.model import (ANN_PHYSICAL_NAME, Draft, Lookup, Problem, ReadResult, Repo)
 
@@ -185,22 +186,6 @@ class _Linker:
             ent["relations"] = [{"type": t, "targetRef": r} for t, r in sorted(self.relations.get(ref, ()))]
             out.append(ent)
         return out
-
-
-def dependency_cycles(relations: dict[str, set[tuple[str, str]]], limit: int = 100) -> list[list[str]]:
-    """dependsOn cycles, each rotated to start at its least ref (stable output)."""
-    import networkx as nx
-
-    dep = nx.DiGraph((src, dst) for src, rels in relations.items() for t, dst in rels if t == "dependsOn")
-    out: list[list[str]] = []
-    for comp in nx.strongly_connected_components(dep):
-        if len(comp) > 1 or any(dep.has_edge(n, n) for n in comp):
-            for cycle in nx.simple_cycles(dep.subgraph(comp)):
-                i = cycle.index(min(cycle))
-                out.append(cycle[i:] + cycle[:i])
-                if len(out) >= limit:
-                    return sorted(out)
-    return sorted(out)
 
 
 def link(results: list[ReadResult], repos: list[Repo]) -> Catalog:
