@@ -17,9 +17,10 @@ demo: setup
 build: setup
 	$(PY) -m generator.cli build
 
-## The whole test suite, browser tests included (Debian's Chromium).
+## ruff, then the whole test suite, browser tests included (Debian's Chromium).
 test: setup
 	@bash .ci/setup --browser
+	.venv/bin/ruff check .
 	$(PY) -m pytest -n 2 --dist loadfile -q -rs $(PYTEST_ARGS)
 
 bench: setup

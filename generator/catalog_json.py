@@ -22,7 +22,7 @@ class CatalogFileError(Exception):
     pass
 
 
-def to_json_bytes(catalog: "Catalog") -> bytes:
+def to_json_bytes(catalog: Catalog) -> bytes:
     doc = {
         "schema_version": SCHEMA_VERSION,
         "sources": catalog.sources,
@@ -34,7 +34,7 @@ def to_json_bytes(catalog: "Catalog") -> bytes:
     return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def write_catalog(catalog: "Catalog", path: Path) -> None:
+def write_catalog(catalog: Catalog, path: Path) -> None:
     """Write atomically: a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".catalog-", suffix=".json", dir=path.parent)

@@ -23,11 +23,11 @@ class CatalogGraph:
         self.g = graph
 
     @classmethod
-    def from_catalog(cls, catalog: dict[str, Any]) -> "CatalogGraph":
+    def from_catalog(cls, catalog: dict[str, Any]) -> CatalogGraph:
         return cls.from_entities(catalog.get("entities", []))
 
     @classmethod
-    def from_entities(cls, entities: Iterable[dict[str, Any]]) -> "CatalogGraph":
+    def from_entities(cls, entities: Iterable[dict[str, Any]]) -> CatalogGraph:
         g = nx.MultiDiGraph()
         for ent in entities:
             g.add_node(entity_ref(ent), entity=ent)

@@ -72,7 +72,7 @@ class Problem:
 
     @classmethod
     def at(cls, severity: Severity, message: str, loc: Location | None,
-           entity_ref: str | None = None) -> "Problem":
+           entity_ref: str | None = None) -> Problem:
         if loc is None:
             return cls(severity, message, entity_ref=entity_ref)
         return cls(severity, message, loc.repo, loc.file, loc.line, entity_ref)
@@ -123,6 +123,6 @@ class ReadResult:
     drafts: list[Draft] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
-    def extend(self, other: "ReadResult") -> None:
+    def extend(self, other: ReadResult) -> None:
         self.drafts.extend(other.drafts)
         self.problems.extend(other.problems)

@@ -48,7 +48,7 @@ def corpus() -> dict[str, Repo]:
 
 def test_every_document_with_a_kind_becomes_a_draft(corpus: dict[str, Repo]) -> None:
     total = 0
-    for name, repo in corpus.items():
+    for repo in corpus.values():
         for rel in corpus_files(repo.path):
             text = (repo.path / rel).read_text()
             docs = load_documents(text)

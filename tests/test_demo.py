@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import hcl2
+import lark
 import pytest
 import yaml
 
@@ -109,7 +110,7 @@ def test_repo_count_and_org_repo():
 @pytest.mark.parametrize("path", _tf_files(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_tf_parses_except_the_broken_one(path):
     if path == BROKEN_TF:
-        with pytest.raises(Exception):
+        with pytest.raises(lark.exceptions.LarkError):
             hcl2.loads(path.read_text(encoding="utf-8"))
     else:
         hcl2.loads(path.read_text(encoding="utf-8"))
@@ -166,7 +167,7 @@ def test_events_prod_consumers_match_readme():
             tfvars.update(_parsed(f))
         for p in parsed:
             for d in p.get("data", []):
-                for label, body in d.get("aws_msk_cluster", {}).items():
+                for body in d.get("aws_msk_cluster", {}).values():
                     name = body["cluster_name"]
                     m = re.fullmatch(r"\$\{var\.(\w+)\}", name)
                     if m:
@@ -272,7 +273,7 @@ def test_physical_names_are_unique_where_literal():
             continue
         for r in _parsed(f).get("resource", []):
             for rtype, blocks in r.items():
-                for label, body in blocks.items():
+                for body in blocks.values():
                     name = body.get(keys.get(rtype, ""), None)
                     if isinstance(name, str) and "${" not in name:
                         assert (rtype, name) not in seen, (f, seen.get((rtype, name)))
@@ -289,7 +290,7 @@ def test_init_demo_is_deterministic(tmp_path):
     a = init_demo(tmp_path / "a")
     b = init_demo(tmp_path / "b" / "nested")
     assert [p.name for p in a] == [p.name for p in b] == repo_names()
-    for ra, rb in zip(a, b):
+    for ra, rb in zip(a, b, strict=True):
         assert (ra / ".git").is_dir()
         ha, hb = head_commit(ra), head_commit(rb)
         assert re.fullmatch(r"[0-9a-f]{40}", ha)

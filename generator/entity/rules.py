@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
-from typing import Any, Iterable
+from functools import lru_cache, cache
+from typing import Any
+from collections.abc import Iterable
 
 from jsonschema import Draft7Validator
 
@@ -51,7 +52,7 @@ class _Schema:
         return _dedupe(m for err in self.validator.iter_errors(instance) for m in _ajv_messages(err))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _schema(sid: str) -> _Schema:
     return _Schema(sid)
 

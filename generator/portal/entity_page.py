@@ -255,7 +255,7 @@ class EntityPageBuilder:
 
     def _owned_counts(self, ref: str, owned: list[str], via: dict[str, str]) -> dict[str, Any]:
         """What a group owns, counted by kind and type (a fixed-size table, whatever it owns)."""
-        counts = Counter((kind_label(split_ref(r)[0]), _str((self.ix.spec(r, "type")))) for r in owned)
+        counts = Counter((kind_label(split_ref(r)[0]), _str(self.ix.spec(r, "type"))) for r in owned)
         order = {kind_label(k): i for i, k in enumerate(KIND_ORDER)}
         total = len(owned)
         direct = sum(1 for r in owned if via.get(r) == ref)

@@ -10,7 +10,8 @@ Index pages (home, catalog, graph, problems, teams) compute their data once.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page

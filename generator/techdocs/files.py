@@ -150,7 +150,7 @@ def tree_hash(entries: list[DocEntry], salt: str) -> str:
     return h.hexdigest()
 
 
-def mkdocs_files(entries: list[DocEntry], config) -> "object":
+def mkdocs_files(entries: list[DocEntry], config) -> object:
     """mkdocs ``Files`` for exactly ``entries`` (what mkdocs' get_files would make).
 
     Mirrors mkdocs 1.6's README/index rule: a README.md next to an index.md

@@ -10,7 +10,8 @@ The lead may use this or make jobs itself; build_all_docs does not care.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from generator.model import ANN_REPO, ANN_TECHDOCS, Problem
 from generator.techdocs.build import DocsJob

@@ -15,7 +15,8 @@ import logging
 import os
 import re
 import threading
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 import jinja2
 from mkdocs.plugins import BasePlugin

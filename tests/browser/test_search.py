@@ -24,7 +24,8 @@ def open_search(page, server) -> None:
 
 
 SETTLED = """() => { const m = /^(\\d+) results?$/.exec(document.getElementById('lookout-search-status').textContent);
-  return !!m && document.querySelectorAll('#lookout-search-list li').length === Math.min(+m[1], %d); }""" % FIRST_PAGE
+  return !!m && document.querySelectorAll('#lookout-search-list li').length === Math.min(+m[1], FIRST_PAGE); }""".replace(
+    "FIRST_PAGE", str(FIRST_PAGE))
 
 
 def search(page, text: str) -> list[dict]:

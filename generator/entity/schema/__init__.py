@@ -13,7 +13,8 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
