@@ -15,7 +15,8 @@ from typing import Any
 import networkx as nx
 
 from generator.entity.refs import entity_ref
-from generator.entity.relations import DEPENDENCY_RELATIONS, DEPENDENT_RELATIONS
+from generator.entity.relations import (BREAKS_WITH_RELATIONS, DEPENDENCY_RELATIONS, DEPENDENT_RELATIONS,
+                                        NEEDS_RELATIONS)
 
 
 class CatalogGraph:
@@ -116,11 +117,15 @@ class CatalogGraph:
                       and not (home and t.startswith("component:") and _repo_of(self.entity(t)) == home))
 
     def dependents(self, ref: str) -> list[str]:
-        """Everything that breaks when ``ref`` breaks (transitive consumers)."""
-        return self._walk(ref, DEPENDENT_RELATIONS)
+        """Everything that breaks when ``ref`` breaks: transitive consumers, through
+        dependsOn and through the APIs it provides (their consumers break too)."""
+        return self._walk(ref, BREAKS_WITH_RELATIONS)
 
     def dependencies(self, ref: str, transitive: bool = False) -> list[str]:
-        return self._walk(ref, DEPENDENCY_RELATIONS, None if transitive else 1)
+        """What ``ref`` uses directly; transitively, also the providers of the APIs it consumes."""
+        if not transitive:
+            return self._walk(ref, DEPENDENCY_RELATIONS, 1)
+        return self._walk(ref, NEEDS_RELATIONS)
 
     def ownerless(self) -> list[str]:
         """Components, APIs, Resources and Systems nobody owns."""

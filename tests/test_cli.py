@@ -87,6 +87,22 @@ def test_query_answers_from_the_catalog(demo_catalog):
     assert proc.returncode == 2 and "no entity named" in proc.stderr
 
 
+def test_dependents_follow_the_apis_a_component_provides(demo_catalog):
+    # storefront-web consumes checkout-api, which checkout-service provides: when
+    # checkout-service breaks, so does its API, and so does the storefront.
+    doc = json.loads(demo_catalog.read_text())
+    store = next(e for e in doc["entities"] if e["metadata"]["name"] == "storefront-web")
+    assert {"type": "consumesApi", "targetRef": "api:default/checkout-api"} in store["relations"]
+    assert not any(r["targetRef"] == "component:default/checkout-service" for r in store["relations"])
+    out = lookout("query", "dependents", "component:default/checkout-service", "--catalog", str(demo_catalog),
+                  check=True).stdout.split()
+    assert "api:default/checkout-api" in out and "component:default/storefront-web" in out
+    # the API's own dependents are its consumers, not its provider
+    api = lookout("query", "dependents", "api:default/checkout-api", "--catalog", str(demo_catalog),
+                  check=True).stdout.split()
+    assert "component:default/storefront-web" in api and "component:default/checkout-service" not in api
+
+
 def test_validate_reports_lines_and_gitlab_code_quality(tmp_path):
     repo = tmp_path / "svc"
     (repo / ".af").mkdir(parents=True)

@@ -158,7 +158,7 @@ def test_resource_consumers_and_dependents(small_site, small_catalog):
     consumers = set(adj[hub].get("dependencyOf", [])) | set(adj[hub].get("apiConsumedBy", []))
     # CatalogGraph.consumers: the declaring repo's own Components provision it, they don't consume it
     consumers = {c for c in consumers if not (c.startswith("component:") and repo[c] == repo[hub])}
-    breaks = _walk(adj, hub, ("dependencyOf", "apiConsumedBy"))
+    breaks = _walk(adj, hub, ("dependencyOf", "apiConsumedBy", "providesApi"))
     for sid, expected in (("consumers", consumers), ("dependents", breaks)):
         section = text.split(f'<section class="lk-section" id="{sid}">', 1)[1].split("</section>", 1)[0]
         got = set(re.findall(r'<tr data-ref="([^"]+)"', section))

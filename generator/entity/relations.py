@@ -50,7 +50,13 @@ for _rel in FIELD_RELATIONS.values():
     INVERSE[_rel.relation] = _rel.inverse
     INVERSE[_rel.inverse] = _rel.relation
 
-# Relations that mean "if the target breaks, the source breaks": walked for
-# consumers and transitive dependents.
+# Relations that mean "if the target breaks, the source breaks": direct
+# dependencies and direct consumers.
 DEPENDENCY_RELATIONS = ("dependsOn", "consumesApi")
 DEPENDENT_RELATIONS = ("dependencyOf", "apiConsumedBy")
+# Blast radius walks also cross an API to its provider: when a Component
+# breaks, the APIs it provides break, and so does every consumer of them.
+# "What breaks with X" follows providesApi out of X; "what X needs" follows
+# apiProvidedBy from an API X consumes back to the Component serving it.
+BREAKS_WITH_RELATIONS = (*DEPENDENT_RELATIONS, "providesApi")
+NEEDS_RELATIONS = (*DEPENDENCY_RELATIONS, "apiProvidedBy")
