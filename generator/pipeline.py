@@ -7,9 +7,9 @@ which worker finished first.
 """
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,8 +17,9 @@ from generator.config import Config, ReadConfig
 from generator.crawl import crawl_manifest, repos_in_folder
 from generator.link import Catalog, link
 from generator.model import Problem, ReadResult, Repo
-from generator.progress import progress
+from generator.progress import Progress, progress
 from generator.read import read_repo_cached
+from generator.workpool import run_jobs
 
 
 @dataclass
@@ -57,22 +58,38 @@ def crawl(cfg: Config) -> tuple[list[Repo], list[Problem]]:
     return sorted(seen.values(), key=lambda r: r.name), problems
 
 
-def _read_one(args: tuple[Repo, ReadConfig, Path | None]) -> tuple[ReadResult, bool]:
-    return read_repo_cached(*args)
+def _read_one(repo: Repo, cfg: ReadConfig, cache_dir: Path | None) -> tuple[ReadResult, bool]:
+    return read_repo_cached(repo, cfg, cache_dir)
+
+
+READ_TIMEOUT = 120.0   # seconds one repo's read may take before it is stopped and reported
 
 
 def read_all(repos: list[Repo], cfg: ReadConfig, workers: int | None, show_progress: bool,
-             cache_dir: Path | None) -> list[tuple[ReadResult, bool]]:
-    """Every repo's (ReadResult, from the read cache?), in ``repos`` order."""
+             cache_dir: Path | None, timeout: float | None = READ_TIMEOUT) -> list[tuple[ReadResult, bool]]:
+    """Every repo's (ReadResult, from the read cache?), in ``repos`` order.
+
+    A repo whose read crashes its worker or runs past ``timeout`` is one
+    error naming the repo; every other repo is read as usual.
+    """
     workers = workers or min(os.cpu_count() or 1, 8)
     cache_dir = cache_dir.resolve() if cache_dir else None
-    jobs = [(r, cfg, cache_dir) for r in repos]
     # Below ~100 repos, starting workers (each loads the HCL grammar) costs more than it saves.
     if workers <= 1 or len(repos) < 100:
-        return list(progress(map(_read_one, jobs), len(jobs), "read", show_progress))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        # map() keeps input order, so results line up with `repos`.
-        return list(progress(pool.map(_read_one, jobs, chunksize=16), len(jobs), "read", show_progress))
+        return list(progress((_read_one(r, cfg, cache_dir) for r in repos), len(repos), "read",
+                             show_progress))
+    bar = Progress(len(repos), "read", "repo", show_progress)
+    results: dict[str, tuple[ReadResult, bool]] = {}
+    for repo, result, exc in run_jobs(_read_one, repos, workers=workers, timeout=timeout,
+                                      args=lambda r: (r, cfg, cache_dir), name=lambda r: r.name,
+                                      bar=bar, context=mp.get_context("fork")):
+        if exc is not None:
+            result = (ReadResult(problems=[Problem("error", f"reading this repo failed: {exc}", repo.name)]),
+                      False)
+        results[repo.name] = result
+        bar.advance()
+    bar.close()
+    return [results[r.name] for r in repos]
 
 
 def build_catalog(cfg: Config, *, repos: list[Repo] | None = None, workers: int | None = None,

@@ -40,6 +40,17 @@ class Progress:
             print(f"{self.label}: {self.done}/{self.total} ({now - self._start:.1f}s)",
                   file=sys.stderr, flush=True)
 
+    def note(self, text: str) -> None:
+        """A line about work in progress (what is still running), whatever the bar's state."""
+        if not self._on:
+            return
+        line = f"{self.label}: {self.done}/{self.total} ({time.monotonic() - self._start:.1f}s) {text}"
+        if self._bar is not None:
+            self._bar.write(line, file=sys.stderr)
+        else:
+            self._last = time.monotonic()
+            print(line, file=sys.stderr, flush=True)
+
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()

@@ -19,8 +19,7 @@ import multiprocessing as mp
 import os
 import shutil
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import metadata
@@ -30,13 +29,16 @@ from collections.abc import Iterable
 
 from generator.model import Problem
 from generator.progress import Progress
+from generator.workpool import run_jobs
 from generator.techdocs.config import PreparedDocs, prepare_docs
 from generator.techdocs.files import tree_hash
 from generator.techdocs.nav import normalize_doc_path
 from generator.techdocs.worker import THEME_DIR, BuildOutcome, DocsContext, build_docs, init_worker
 
 CACHE_FORMAT = "techdocs-1"   # bump to invalidate every cached docs site
-MAX_TASKS_PER_WORKER = 200    # recycle workers now and then: bounded memory over a long night
+# Recycle workers now and then (bounded memory over a long night); module-level so a test can shrink it.
+MAX_TASKS_PER_WORKER = 200
+DOCS_TIMEOUT = 300.0          # seconds one repo's docs build may take before it is stopped
 
 
 @dataclass
@@ -175,41 +177,19 @@ def _context() -> mp.context.BaseContext:
     return ctx
 
 
-def _run_pool(tasks: list[tuple], workers: int, on_done) -> None:
-    """Run ``_task`` over ``tasks`` (each: its 5 arguments + the entity ref).
+def _run_pool(tasks: list[tuple], workers: int, timeout: float | None, bar: Progress | None,
+              on_done) -> None:
+    """Run ``_task`` over ``tasks`` (each: its 5 arguments + the entity ref), supervised.
 
-    A job whose worker died (segfault, OOM kill) breaks the whole executor;
-    the jobs lost with it are retried one at a time in a fresh worker, so
-    only the culprit fails.
+    A job whose worker died (segfault, OOM kill) or that ran past ``timeout``
+    fails alone; its worker is replaced and the other jobs go on.
     """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    ctx = _context()
-    pending = list(tasks)
-    lost: list[tuple] = []
-    if pending:
-        with ProcessPoolExecutor(max_workers=max(1, min(workers, len(pending))), mp_context=ctx,
-                                 initializer=init_worker,
-                                 max_tasks_per_child=MAX_TASKS_PER_WORKER) as pool:
-            futures = {pool.submit(_task, *t[:5]): t for t in pending}
-            while futures:
-                done, _ = wait(futures, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    t = futures.pop(fut)
-                    try:
-                        on_done(t, fut.result(), None)
-                    except BrokenProcessPool:
-                        lost.append(t)
-                    except Exception as exc:  # noqa: BLE001 - a bug of ours, still per job
-                        on_done(t, None, exc)
-    for t in lost:   # one at a time: the job that kills its worker is found and blamed
-        with ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=init_worker) as pool:
-            try:
-                on_done(t, pool.submit(_task, *t[:5]).result(), None)
-            except BrokenProcessPool:
-                on_done(t, None, RuntimeError("the docs build process died (crash or out of "
-                                              "memory)"))
-            except Exception as exc:  # noqa: BLE001
-                on_done(t, None, exc)
+    for task, result, exc in run_jobs(_task, tasks, workers=workers, timeout=timeout,
+                                      args=lambda t: t[:5], name=lambda t: t[0].repo, bar=bar,
+                                      context=_context(), initializer=init_worker,
+                                      max_tasks=MAX_TASKS_PER_WORKER):
+        on_done(task, result, exc)
 
 
 def _clear(dest: Path) -> None:
@@ -222,6 +202,7 @@ def _clear(dest: Path) -> None:
 
 def build_all_docs(jobs: list[DocsJob], site_dir: Path, cache_dir: Path, *,
                    workers: int | None = None, iframe_hosts: Iterable[str] = (),
+                   timeout: float | None = DOCS_TIMEOUT,
                    progress: bool = True) -> DocsProblems:
     """Build each job's docs into ``site_dir/out_subdir``; returns the problems (with ``.stats``)."""
     t0 = time.perf_counter()
@@ -237,7 +218,7 @@ def build_all_docs(jobs: list[DocsJob], site_dir: Path, cache_dir: Path, *,
     seen: set[str] = set()
     tasks: list[tuple] = []
     placements: list[tuple[Path, Path, str]] = []
-    bar = _progress(len(jobs), progress)
+    bar = Progress(len(jobs), "docs", "repo", progress)
 
     for job in jobs:
         sub = _safe_subdir(job.out_subdir)
@@ -246,7 +227,7 @@ def build_all_docs(jobs: list[DocsJob], site_dir: Path, cache_dir: Path, *,
                                     "used twice; docs not built", job.repo_name,
                                     entity_ref=job.entity_ref))
             stats.failed += 1
-            bar(1)
+            bar.advance()
             continue
         seen.add(sub)
         try:
@@ -261,7 +242,7 @@ def build_all_docs(jobs: list[DocsJob], site_dir: Path, cache_dir: Path, *,
         if prep is None or not prep.ok:
             _clear(site_dir / sub)
             stats.failed += 1
-            bar(1)
+            bar.advance()
             continue
         ctx = DocsContext(job.entity_ref, job.entity_url, sub, job.title, job.kind, job.owner,
                           dict(job.facets), hosts)
@@ -282,7 +263,7 @@ def build_all_docs(jobs: list[DocsJob], site_dir: Path, cache_dir: Path, *,
             else:
                 _clear(dest)
                 stats.failed += 1
-            bar(1)
+            bar.advance()
             continue
         # the entity ref travels with the job so the worker's problems carry it
         tasks.append((prep, ctx, key, str(cache_root), str(dest), job.entity_ref))
@@ -307,7 +288,7 @@ def build_all_docs(jobs: list[DocsJob], site_dir: Path, cache_dir: Path, *,
                 stats.output_bytes += copied
             else:
                 stats.failed += 1
-        bar(1)
+        bar.advance()
 
     # Placing cached sites is metadata work (mkdir + link); threads overlap the
     # syscalls, which dominate on slow (overlay/network) filesystems.
@@ -321,23 +302,13 @@ def build_all_docs(jobs: list[DocsJob], site_dir: Path, cache_dir: Path, *,
 
     with ThreadPoolExecutor(max_workers=8) as threads:
         placed = threads.map(place, placements)
-        _run_pool(tasks, workers, on_done)
+        _run_pool(tasks, workers, timeout, bar, on_done)
         for problem in placed:
             if problem is not None:
                 problems.append(problem)
                 stats.cached -= 1
                 stats.failed += 1
-    bar(0, close=True)
+    bar.close()
     stats.seconds = time.perf_counter() - t0
     problems.sort(key=Problem.sort_key)
     return problems
-
-
-def _progress(total: int, enabled: bool):
-    bar = Progress(total, "docs", "repo", enabled)
-
-    def step(n: int, close: bool = False) -> None:
-        bar.advance(n)
-        if close:
-            bar.close()
-    return step

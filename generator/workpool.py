@@ -1,0 +1,92 @@
+"""Per-repo work in a supervised process pool that cannot hang.
+
+    for job, result, error in run_jobs(fn, jobs, workers=2, timeout=300, label="docs"):
+        ...
+
+Python 3.11's ``ProcessPoolExecutor(max_tasks_per_child=N)`` can fail to
+replace retired workers and then waits forever (measured: a 990-site docs
+build stuck at 399/990 with no worker alive). Pebble's pool is supervised
+by a manager thread of its own: it replaces a worker that retired, crashed
+or ran past its job's time limit, and reports that job alone as failed.
+
+Every job has a time limit: a repo whose read or docs build never ends is
+killed and becomes a problem; the build goes on. While jobs run, the loop
+wakes at least every few seconds, so a long job shows up in the log as
+"still running" instead of a silent minute.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, TimeoutError as FutureTimeout, wait
+from typing import Any, TypeVar
+
+from pebble import ProcessExpired, ProcessPool
+
+from generator.progress import Progress
+
+J = TypeVar("J")
+
+# Retire a worker after this many jobs: bounded memory over a long night.
+MAX_TASKS_PER_WORKER = 200
+# A line at least this often while a job is still running (seconds).
+HEARTBEAT = 30.0
+
+
+class JobTimeout(Exception):
+    """The job ran past its time limit; its worker was killed."""
+
+
+class WorkerDied(Exception):
+    """The worker process died (crash, out of memory) while running the job."""
+
+
+def _describe(job: Any, name: Callable[[Any], str] | None) -> str:
+    return name(job) if name else str(job)
+
+
+def run_jobs(fn: Callable[..., Any], jobs: Iterable[J], *, workers: int, timeout: float | None,
+             args: Callable[[J], tuple] = lambda j: (j,), name: Callable[[J], str] | None = None,
+             bar: Progress | None = None, context: mp.context.BaseContext | None = None,
+             initializer: Callable[[], None] | None = None,
+             max_tasks: int = MAX_TASKS_PER_WORKER) -> Iterator[tuple[J, Any, BaseException | None]]:
+    """Run ``fn(*args(job))`` for every job in worker processes; yield (job, result, error) as each ends.
+
+    ``error`` is :class:`JobTimeout`, :class:`WorkerDied` or whatever ``fn`` raised; exactly one
+    of ``result`` and ``error`` is meaningful. Results come in completion order.
+    """
+    jobs = list(jobs)
+    if not jobs:
+        return
+    ctx = context or mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
+    with ProcessPool(max_workers=max(1, min(workers, len(jobs))), max_tasks=max_tasks,
+                     initializer=initializer, context=ctx) as pool:
+        running = {pool.schedule(fn, args=args(job), timeout=timeout): job for job in jobs}
+        last_line = time.monotonic()
+        while running:
+            done, _ = wait(running, timeout=5.0, return_when=FIRST_COMPLETED)
+            now = time.monotonic()
+            for fut in done:
+                job = running.pop(fut)
+                try:
+                    yield job, fut.result(), None
+                except FutureTimeout:
+                    yield job, None, JobTimeout(f"took longer than {timeout:g} s and was stopped")
+                except ProcessExpired as exc:
+                    yield job, None, WorkerDied(f"the worker process died ({exc}: crash or out of memory)")
+                except Exception as exc:  # noqa: BLE001 - fn's own failure, still one job's
+                    yield job, None, exc
+                last_line = now
+            if running and now - last_line >= HEARTBEAT:
+                last_line = now
+                _heartbeat(bar, running, name)
+
+
+def _heartbeat(bar: Progress | None, running: dict[Any, Any],
+               name: Callable[[Any], str] | None) -> None:
+    """Say what is still running: a quiet minute in a CI log looks like a hang."""
+    active = [job for fut, job in running.items() if fut.running()]
+    names = ", ".join(_describe(job, name) for job in active[:3]) or "waiting for a worker"
+    if bar is not None:
+        bar.note(f"still running: {names}")

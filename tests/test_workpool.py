@@ -1,0 +1,90 @@
+"""Per-repo work never hangs the build: recycled, crashed and stuck workers are replaced."""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from generator import pipeline
+from generator.config import ReadConfig
+from generator.model import Repo
+from generator.techdocs import build as docs_build
+from generator.techdocs.build import DocsJob, build_all_docs
+from generator.workpool import JobTimeout, WorkerDied, run_jobs
+
+
+def _docs_repos(root: Path, n: int) -> list[DocsJob]:
+    jobs = []
+    for i in range(n):
+        repo = root / f"svc-{i}"
+        (repo / "docs").mkdir(parents=True)
+        (repo / "docs/index.md").write_text(f"# Service {i}\n\nHello from {i}.\n")
+        jobs.append(DocsJob(f"component:default/svc-{i}", repo.name, repo, ".",
+                            f"catalog/default/component/svc-{i}/", f"docs/default/component/svc-{i}",
+                            f"svc-{i}", "Component"))
+    return jobs
+
+
+def test_more_docs_sites_than_workers_times_recycling_finishes(tmp_path, monkeypatch):
+    # 2 workers retiring after 2 jobs each: 9 sites need the pool to replace
+    # its workers at least twice (the Python 3.11 executor hung right here).
+    monkeypatch.setattr(docs_build, "MAX_TASKS_PER_WORKER", 2)
+    jobs = _docs_repos(tmp_path / "repos", 9)
+    problems = build_all_docs(jobs, tmp_path / "site", tmp_path / "cache", workers=2, progress=False)
+    assert [p for p in problems if p.severity == "error"] == []
+    assert problems.stats.built == 9
+    for i in range(9):
+        assert (tmp_path / f"site/docs/default/component/svc-{i}/index.html").is_file()
+
+
+def test_a_docs_build_past_its_time_limit_is_a_problem_naming_the_repo(tmp_path):
+    jobs = _docs_repos(tmp_path / "repos", 2)
+    problems = build_all_docs(jobs, tmp_path / "site", tmp_path / "cache", workers=2, progress=False,
+                              timeout=0.001)
+    errors = [p for p in problems if p.severity == "error"]
+    assert sorted(p.repo for p in errors) == ["svc-0", "svc-1"]
+    assert all("longer than" in p.message for p in errors)
+    assert not (tmp_path / "site/docs/default/component/svc-0/index.html").exists()
+
+
+def test_a_stuck_job_is_stopped_and_the_others_finish():
+    t0 = time.monotonic()
+    out = {job: (res, err) for job, res, err in
+           run_jobs(time.sleep, [0.01, 0.02, 60.0, 0.03], workers=2, timeout=2.0)}
+    assert time.monotonic() - t0 < 30
+    assert isinstance(out[60.0][1], JobTimeout)
+    assert all(out[j] == (None, None) for j in (0.01, 0.02, 0.03))
+
+
+def test_a_worker_that_dies_fails_its_job_alone():
+    results = list(run_jobs(os.abort, [1], workers=1, timeout=10, args=lambda j: ()))
+    assert isinstance(results[0][2], WorkerDied)
+    assert list(run_jobs(abs, [-3, -4], workers=1, timeout=10)) in (
+        [(-3, 3, None), (-4, 4, None)], [(-4, 4, None), (-3, 3, None)])
+
+
+_real_read_one = pipeline._read_one
+
+
+def _read_stuck_on_r007(repo, cfg, cache_dir):
+    if repo.name == "r007":
+        time.sleep(300)
+    return _real_read_one(repo, cfg, cache_dir)
+
+
+def test_a_read_past_its_time_limit_is_one_error_and_the_rest_is_read(tmp_path, monkeypatch):
+    repos = []
+    for i in range(120):   # the pool is used from 100 repos on
+        (tmp_path / f"r{i:03d}/.af").mkdir(parents=True)
+        (tmp_path / f"r{i:03d}/.af/main.tf").write_text(
+            f'resource "aws_sqs_queue" "q" {{\n  name = "queue-{i}"\n}}\n')
+        repos.append(Repo(f"r{i:03d}", tmp_path / f"r{i:03d}"))
+    slow = repos[7]
+    monkeypatch.setattr(pipeline, "_read_one", _read_stuck_on_r007)   # fork: the workers see the patch
+    results = pipeline.read_all(repos, ReadConfig(), 2, False, None, timeout=15.0)  # loose: a loaded machine
+    # parses slowly, and the first parse in a worker loads the HCL grammar
+    assert len(results) == 120
+    stuck = results[7][0]
+    assert stuck.drafts == [] and len(stuck.problems) == 1
+    assert stuck.problems[0].repo == slow.name and "longer than 15 s" in stuck.problems[0].message
+    assert all(r.drafts for r, _ in results[:7] + results[8:])
