@@ -1,0 +1,13 @@
+"""Terraform's built-in functions over Python values (see docs/terraform-functions.md).
+
+Import what the evaluator needs from here; the function families live in
+sibling modules and register themselves in FUNCTIONS when imported.
+"""
+from generator.read.tffuncs.core import (
+    FUNCTIONS, FileAccess, FunctionError, TfSet, Unknown, call, first_unknown, json_text,
+    tf_equal, tf_type_name, to_tf_string,
+)
+from generator.read.tffuncs import fmt, strings  # noqa: F401  (register their functions)
+
+__all__ = ["FUNCTIONS", "FileAccess", "FunctionError", "TfSet", "Unknown", "call", "first_unknown",
+           "json_text", "tf_equal", "tf_type_name", "to_tf_string"]

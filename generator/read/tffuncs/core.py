@@ -1,0 +1,404 @@
+"""Terraform's values as Python values, and the rules its functions share.
+
+The contract (see docs/terraform-functions.md) is: string -> str, bool -> bool,
+null -> None, number -> int when integral else float, list/tuple -> list,
+map/object -> dict, set -> :class:`TfSet`, and anything the files cannot know
+-> :class:`Unknown`. Functions are declared with :func:`function` and typed
+parameters; :func:`call` applies cty's argument rules (arity, null, unknown,
+conversion) before the implementation runs, so each implementation sees
+values of the type it asked for.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable, Protocol
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value that cannot be known from the files alone, and why."""
+
+    reason: str
+    expr: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.expr} ({self.reason})" if self.expr else self.reason
+
+
+class FunctionError(Exception):
+    """A call Terraform would reject, in Terraform's words."""
+
+
+class FileAccess(Protocol):
+    """What file functions may see: the evaluator confines it to the repo.
+
+    ``read`` raises FileNotFoundError for a missing file and PermissionError
+    for a path outside the repo (the call then becomes Unknown, because the
+    builder cannot know what Terraform would read there).
+    """
+
+    def read(self, path: str) -> bytes: ...
+
+    def is_file(self, path: str) -> bool: ...
+
+    def glob(self, path: str, pattern: str) -> list[str]: ...
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def _sort_key(value: Any) -> Any:
+    # cty orders set elements: strings lexically (by UTF-8 bytes), numbers
+    # ascending, false before true; other element types keep first-seen order.
+    if isinstance(value, str):
+        return (0, value.encode("utf-8"))
+    if isinstance(value, bool):
+        return (1, value)
+    return (2, value)
+
+
+class TfSet(list):
+    """A Terraform set: de-duplicated and in cty's order."""
+
+    def __init__(self, items: Any = ()):
+        unique: list[Any] = []
+        for item in items:
+            if not any(tf_equal(item, seen) for seen in unique):
+                unique.append(item)
+        kinds = {type(item) for item in unique}
+        if unique and (kinds == {str} or kinds == {bool} or all(is_number(i) for i in unique)):
+            unique.sort(key=_sort_key)
+        super().__init__(unique)
+
+
+def first_unknown(value: Any) -> Unknown | None:
+    """The first Unknown anywhere inside a value."""
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            found = first_unknown(item)
+            if found is not None:
+                return found
+    return None
+
+
+def norm_number(value: Any) -> int | float:
+    """A number as the contract carries it: int when integral, else float."""
+    if isinstance(value, bool):
+        raise TypeError("bool is not a number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return int(value)
+        return float(value)
+    if isinstance(value, float) and math.isfinite(value) and value == int(value) and abs(value) < 2**63:
+        return int(value)
+    return value
+
+
+def number_text(value: int | float | Decimal) -> str:
+    """Terraform's number -> string: plain decimal, no exponent, shortest digits."""
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isinf(value):
+            return "+Inf" if value > 0 else "-Inf"
+        value = Decimal(repr(value))
+    text = format(value.normalize(), "f")
+    return text
+
+
+def to_tf_string(value: Any) -> str:
+    """Terraform's conversion of a primitive to string (1.5 -> "1.5", True -> "true")."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if is_number(value):
+        return number_text(value)
+    if value is None:
+        raise FunctionError("argument must not be null")
+    raise FunctionError("string required")
+
+
+def parse_number(text: str) -> int | float:
+    """cty.ParseNumberVal: decimal with optional exponent; no hex, no inf."""
+    stripped = text.strip() if False else text
+    try:
+        if stripped != stripped.strip() or not stripped:
+            raise InvalidOperation
+        low = stripped.lower()
+        if any(word in low for word in ("inf", "nan", "x", "_")):
+            raise InvalidOperation
+        number = Decimal(stripped)
+    except InvalidOperation:
+        raise FunctionError("a number is required") from None
+    return norm_number(number)
+
+
+def tf_type_name(value: Any) -> str:
+    """Terraform's friendly name of a value's type, as its messages say it."""
+    if value is None:
+        return "null"
+    if isinstance(value, Unknown):
+        return "unknown"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "bool"
+    if is_number(value):
+        return "number"
+    if isinstance(value, TfSet):
+        return "set"
+    if isinstance(value, list):
+        return "tuple"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def tf_equal(a: Any, b: Any) -> bool:
+    """Terraform's ``==`` over known values: same type and same value."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if is_number(a) and is_number(b):
+        return Decimal(repr(a)) == Decimal(repr(b)) if isinstance(a, float) or isinstance(b, float) else a == b
+    if isinstance(a, list) and isinstance(b, list):
+        return (isinstance(a, TfSet) == isinstance(b, TfSet) and len(a) == len(b)
+                and all(tf_equal(x, y) for x, y in zip(a, b)))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(tf_equal(a[k], b[k]) for k in a)
+    return type(a) is type(b) and a == b
+
+
+# ---------------------------------------------------------------------------
+# Parameter types: each converts one argument or raises FunctionError(why)
+# ---------------------------------------------------------------------------
+
+Conv = Callable[[Any], Any]
+
+
+def t_any(value: Any) -> Any:
+    return value
+
+
+def t_string(value: Any) -> str:
+    if isinstance(value, (list, dict)):
+        raise FunctionError("string required")
+    return to_tf_string(value)
+
+
+def t_number(value: Any) -> int | float:
+    if isinstance(value, bool) or isinstance(value, (list, dict)):
+        raise FunctionError("number required")
+    if is_number(value):
+        return norm_number(value)
+    if isinstance(value, str):
+        return parse_number(value)
+    raise FunctionError("number required")
+
+
+def t_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        if value in ("true", "1"):
+            return True
+        if value in ("false", "0"):
+            return False
+        if value.lower() in ("true", "false"):
+            raise FunctionError(f'a bool is required; to convert from string, use lowercase "{value.lower()}"')
+        raise FunctionError("a bool is required")
+    raise FunctionError("bool required")
+
+
+def _element(conv: Conv, value: Any, where: str) -> Any:
+    if value is None:
+        return None
+    try:
+        return conv(value)
+    except FunctionError as err:
+        raise FunctionError(f"{where}: {err}") from None
+
+
+def t_list(elem: Conv = t_any) -> Conv:
+    def conv(value: Any) -> list:
+        if isinstance(value, dict) or not isinstance(value, list):
+            raise FunctionError("list of " + _conv_name(elem) + " required")
+        return [_element(elem, item, f"element {i}") for i, item in enumerate(value)]
+    conv.__name__ = "list of " + _conv_name(elem)
+    return conv
+
+
+def t_set(elem: Conv = t_any) -> Conv:
+    def conv(value: Any) -> TfSet:
+        if not isinstance(value, list):
+            raise FunctionError("set of " + _conv_name(elem) + " required")
+        return TfSet(_element(elem, item, "element") for item in value)
+    conv.__name__ = "set of " + _conv_name(elem)
+    return conv
+
+
+def t_map(elem: Conv = t_any) -> Conv:
+    def conv(value: Any) -> dict:
+        if not isinstance(value, dict):
+            raise FunctionError("map of " + _conv_name(elem) + " required")
+        return {key: _element(elem, item, f"element {key!r}") for key, item in value.items()}
+    conv.__name__ = "map of " + _conv_name(elem)
+    return conv
+
+
+def _conv_name(conv: Conv) -> str:
+    name = conv.__name__
+    return {"t_any": "any single type", "t_string": "string", "t_number": "number",
+            "t_bool": "bool"}.get(name, name)
+
+
+# ---------------------------------------------------------------------------
+# The registry and call()
+# ---------------------------------------------------------------------------
+
+@dataclass
+class Spec:
+    name: str
+    impl: Callable[..., Any]
+    params: list[tuple[str, Conv]]
+    variadic: tuple[str, Conv] | None = None
+    allow_null: frozenset[str] = frozenset()
+    allow_unknown: bool = False       # the implementation handles Unknown itself
+    wants_files: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {}
+SPECS: dict[str, Spec] = {}
+
+
+def function(name: str, *params: tuple[str, Conv], variadic: tuple[str, Conv] | None = None,
+             allow_null: tuple[str, ...] = (), allow_unknown: bool = False,
+             wants_files: bool = False) -> Callable:
+    """Register an implementation under Terraform's name with its parameters."""
+    def register(impl: Callable[..., Any]) -> Callable[..., Any]:
+        spec = Spec(name, impl, list(params), variadic, frozenset(allow_null), allow_unknown, wants_files)
+        SPECS[name] = spec
+
+        def bound(*args: Any, files: FileAccess | None = None) -> Any:
+            return call(name, list(args), files=files)
+        bound.__name__ = name
+        bound.__doc__ = impl.__doc__
+        FUNCTIONS[name] = bound
+        return impl
+    return register
+
+
+def impure(name: str, why: str = "is only known when applied", arity: int | None = None) -> None:
+    """Register a function whose result depends on the world: always Unknown."""
+    def impl(*args: Any) -> Unknown:
+        return Unknown(f"{name}() {why}", f"{name}(…)")
+    spec = Spec(name, impl, [], ("args", t_any), allow_null=frozenset({"args"}), allow_unknown=True)
+    spec.extra["arity"] = arity
+    SPECS[name] = spec
+    FUNCTIONS[name] = lambda *args, files=None: call(name, list(args), files=files)
+
+
+def call(name: str, args: list[Any], *, expand_last: bool = False, files: FileAccess | None = None) -> Any:
+    """Apply Terraform's function ``name`` to already-evaluated arguments."""
+    if name.startswith("core::"):
+        name = name[len("core::"):]
+    spec = SPECS.get(name)
+    if spec is None:
+        raise FunctionError(f'There is no function named "{name}".')
+    args = list(args)
+    if expand_last:
+        if not args:
+            raise FunctionError("Missing final argument to expand: the '...' symbol must follow an argument.")
+        last = args.pop()
+        if isinstance(last, Unknown):
+            return last
+        if not isinstance(last, list):
+            raise FunctionError("The expanding argument (indicated by ...) must be of a tuple, list, or set type.")
+        args.extend(last)
+    fixed = len(spec.params)
+    if len(args) < fixed:
+        missing = spec.params[len(args)][0]
+        raise FunctionError(f'Function "{name}" expects {fixed} argument(s). Missing value for "{missing}".')
+    if len(args) > fixed and spec.variadic is None:
+        raise FunctionError(f'Function "{name}" expects only {fixed} argument(s).')
+    converted: list[Any] = []
+    for i, arg in enumerate(args):
+        pname, conv = spec.params[i] if i < fixed else spec.variadic  # type: ignore[misc]
+        if not spec.allow_unknown:
+            unknown = first_unknown(arg)
+            if unknown is not None:
+                return unknown
+        if arg is None:
+            if pname not in spec.allow_null:
+                raise FunctionError(f'Invalid value for "{pname}" parameter: argument must not be null.')
+            converted.append(None)
+            continue
+        if isinstance(arg, Unknown):
+            converted.append(arg)
+            continue
+        try:
+            converted.append(conv(arg))
+        except FunctionError as err:
+            raise FunctionError(f'Invalid value for "{pname}" parameter: {err}.') from None
+    if spec.wants_files:
+        if files is None:
+            return Unknown(f"{name}() reads files, and no file access was given", f"{name}(…)")
+        return spec.impl(*converted, files=files)
+    return spec.impl(*converted)
+
+
+# ---------------------------------------------------------------------------
+# JSON as cty writes it (jsonencode, format's %v/%#v/%q): Go's encoding/json
+# string escaping (HTML characters too), map keys sorted, plain decimals.
+# ---------------------------------------------------------------------------
+
+_JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t",
+                 "\b": "\\b", "\f": "\\f", "<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                 "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def json_string(text: str) -> str:
+    out = ['"']
+    for ch in text:
+        esc = _JSON_ESCAPES.get(ch)
+        if esc is not None:
+            out.append(esc)
+        elif ord(ch) < 0x20:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def sorted_keys(mapping: dict) -> list[str]:
+    """Keys in cty's order: by their UTF-8 bytes."""
+    return sorted(mapping, key=lambda k: k.encode("utf-8"))
+
+
+def json_text(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if is_number(value):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise FunctionError("value is not representable in JSON (infinity)")
+        return number_text(value)
+    if isinstance(value, str):
+        return json_string(value)
+    if isinstance(value, list):
+        return "[" + ",".join(json_text(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(json_string(k) + ":" + json_text(value[k]) for k in sorted_keys(value)) + "}"
+    raise FunctionError(f"cannot encode {tf_type_name(value)} as JSON")
