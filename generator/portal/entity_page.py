@@ -21,6 +21,9 @@ from generator.portal.index import (ANN_FILE, ANN_LINE, ANN_PAGERDUTY, ANN_REPO,
 
 DESCRIPTOR_RELATIONS_MAX = 200
 DESC_MAX = 140
+PROFILE_MEMBERS = 12   # members named in a team's profile; the Members table lists them all
+# Annotation keys (substrings) that name a team's or person's chat: slack.com/channel, ...
+CHAT_ANNOTATIONS = ("slack", "chat", "teams.microsoft", "mattermost", "discord")
 EM_DASH = "\u2014"
 
 
@@ -170,6 +173,8 @@ class EntityPageBuilder:
             "catalog_url": f"{base}/catalog/",
             "problems": self._problems(ref),
             "descriptor": self._descriptor(ent),
+            # A team or a person has no owner, lifecycle or docs: their About card is a profile.
+            "profile": self._profile(kind, spec, meta, rel, base) if kind in ("group", "user") else None,
         }
         v["filters"] = self._filters(v, owner)
         v["diagram"] = _text_markup(diagram.mermaid(ref, v["title"], groups, titles=ix.title, urls=ix.urls.get,
@@ -281,6 +286,30 @@ class EntityPageBuilder:
                 continue
             url = _str(link.get("url"))
             out.append({"title": _str(link.get("title")) or url, "url": safe_url(url), "text": url})
+        return out
+
+    def _profile(self, kind: str, spec: dict, meta: dict, rel: dict[str, list[str]],
+                 base: str) -> dict[str, Any]:
+        """A group's or user's profile: e-mail, chat, and where it sits in the org."""
+        profile = spec.get("profile") if isinstance(spec.get("profile"), dict) else {}
+        email = _str(profile.get("email"))
+        chat = []
+        for key, value in sorted((meta.get("annotations") or {}).items()):
+            if isinstance(value, str) and value and any(w in key.lower() for w in CHAT_ANNOTATIONS):
+                chat.append({"label": key, "text": value, "url": safe_url(value)})
+        link = self.link_html
+        join = Markup(", ").join
+        out = {"display_name": _str(profile.get("displayName")), "email": email,
+               "email_url": safe_url(f"mailto:{email}") if email and "@" in email else None, "chat": chat}
+        if kind == "group":
+            out["parent"] = join(link(r, base) for r in rel.get("childOf", []))
+            out["children"] = join(link(r, base) for r in rel.get("parentOf", []))
+            members = rel.get("hasMember", [])
+            out["members"] = join(link(r, base) for r in members[:PROFILE_MEMBERS])
+            out["members_more"] = max(0, len(members) - PROFILE_MEMBERS)
+            out["members_count"] = len(members)
+        else:
+            out["groups"] = join(link(r, base) for r in rel.get("memberOf", []))
         return out
 
     def _source(self, ref: str) -> dict[str, Any] | None:

@@ -9,10 +9,12 @@ Index pages (home, catalog, graph, problems, teams) compute their data once.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 from collections.abc import Callable
 
+from markupsafe import Markup, escape
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
@@ -73,24 +75,38 @@ def home_view(ix: PortalIndex) -> dict[str, Any]:
 
 
 def problems_view(ix: PortalIndex) -> dict[str, Any]:
-    by_repo: dict[str, dict[str, list]] = defaultdict(lambda: {s: [] for s in SEVERITIES})
+    """One table per repo, errors first; info rows are there but hidden until asked for."""
+    by_repo: dict[str, list] = defaultdict(list)
     for p in ix.problems:
         repo = p.get("repo") if isinstance(p.get("repo"), str) else ""
         sev = p.get("severity") if p.get("severity") in SEVERITIES else "error"
-        by_repo[repo][sev].append(p)
+        by_repo[repo].append((sev, p))
     for pp in ix.portal_problems:
-        by_repo["(portal)"][pp.severity].append({"severity": pp.severity, "message": pp.message,
-                                                 "entityRef": pp.entity_ref})
+        by_repo["(portal)"].append((pp.severity, {"message": pp.message, "entityRef": pp.entity_ref}))
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
     repos = []
     for i, repo in enumerate(sorted(by_repo, key=lambda r: (r == "", r))):
-        groups = by_repo[repo]
+        rows = sorted(by_repo[repo], key=lambda sp: rank[sp[0]])  # stable: catalog order within a severity
+        counts = {s: 0 for s in SEVERITIES}
+        for sev, _ in rows:
+            counts[sev] += 1
         repos.append({
             "repo": repo or "(no repo)", "anchor": f"repo-{i}",
             "url": safe_url(ix.source_url(repo, None)) if repo else None,
-            "counts": {s: len(groups[s]) for s in SEVERITIES},
-            "groups": [(s, [_problem_row(ix, p) for p in groups[s]]) for s in SEVERITIES if groups[s]],
+            "counts": counts, "info_only": counts["info"] == len(rows),
+            "rows": [dict(_problem_row(ix, p), severity=sev) for sev, p in rows],
         })
     return {"repos": repos, "severities": ix.severity_counts()}
+
+
+_BREAK_AFTER = re.compile(r"([-_/.:])")
+
+
+def breakable(name: str) -> Markup:
+    """``name`` escaped, with a line-break opportunity after each - _ / . :, so a long
+    entity name wraps between its words and never inside one."""
+    return Markup("").join(Markup("%s<wbr>") % part if _BREAK_AFTER.fullmatch(part) else escape(part)
+                           for part in _BREAK_AFTER.split(name) if part)
 
 
 def _problem_row(ix: PortalIndex, p: dict) -> dict[str, Any]:
@@ -101,7 +117,7 @@ def _problem_row(ix: PortalIndex, p: dict) -> dict[str, Any]:
     ref = str(p.get("entityRef") or "").lower()
     return {"message": str(p.get("message") or ""), "where": where,
             "url": safe_url(ix.source_url(p.get("repo"), file, line)) if file else None,
-            "ref": ref or None, "ref_title": ix.title(ref) if ref else "",
+            "ref": ref or None, "ref_title": breakable(ix.title(ref)) if ref else "",
             "ref_url": ix.urls.get(ref)}
 
 
