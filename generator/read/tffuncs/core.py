@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
+from collections.abc import Callable
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,7 @@ def tf_equal(a: Any, b: Any) -> bool:
         return Decimal(repr(a)) == Decimal(repr(b)) if isinstance(a, float) or isinstance(b, float) else a == b
     if isinstance(a, list) and isinstance(b, list):
         return (isinstance(a, TfSet) == isinstance(b, TfSet) and len(a) == len(b)
-                and all(tf_equal(x, y) for x, y in zip(a, b)))
+                and all(tf_equal(x, y) for x, y in zip(a, b, strict=True)))
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(tf_equal(a[k], b[k]) for k in a)
     return type(a) is type(b) and a == b
