@@ -231,5 +231,28 @@ def demo_init(dest) -> None:
     click.echo(f"wrote {len(paths)} repos under {dest}; build them with: lookout build --repos {dest}")
 
 
+@demo_group.command("generate")
+@click.argument("dest", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--repos", "n_repos", type=click.IntRange(min=4), default=100, show_default=True,
+              help="Repositories, the org repo and platform repos included.")
+@click.option("--resources", type=click.IntRange(min=1), default=2500, show_default=True,
+              help="Resource blocks in all .af folders together (count/for_each make some of them several).")
+@click.option("--docs-pages", type=click.IntRange(min=1), default=8, show_default=True,
+              help="Pages per docs site (about 99 in 100 repos have one).")
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same bytes.")
+def demo_generate(dest, n_repos, resources, docs_pages, seed) -> None:
+    """Write a generated org of any size under DEST (shaped like a real one, deterministic for a seed)."""
+    from generator.demo.generate import generate_org
+
+    try:
+        summary = generate_org(dest, repos=n_repos, resources=resources, docs_pages=docs_pages, seed=seed)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    click.echo(f"wrote {dest}: {summary.text()}")
+    for b in summary.broken:
+        click.echo(f"  broken on purpose: {b.repo}/{b.file}:{b.line} ({b.kind})")
+    click.echo(f"build it with: lookout build --repos {dest}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
