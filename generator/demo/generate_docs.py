@@ -72,7 +72,7 @@ def _para(rng: random.Random, service: str, n: int) -> str:
     return " ".join(_sentence(rng, service) for _ in range(n))
 
 
-def _page(svc: "Service", title: str, rel: str, rng: random.Random) -> str:
+def _page(svc: Service, title: str, rel: str, rng: random.Random) -> str:
     s = svc.name
     out = [f"# {title}", "", _para(rng, s, 3), ""]
     if rel == "index.md":
@@ -107,7 +107,7 @@ def docs_pages(k: int) -> list[tuple[str, str]]:
     return PAGES[:k] + [(f"Notes {i}", f"notes/page-{i}.md") for i in range(len(PAGES) + 1, k + 1)]
 
 
-def write_docs(root: Path, svc: "Service", k: int, rng: random.Random) -> int:
+def write_docs(root: Path, svc: Service, k: int, rng: random.Random) -> int:
     """mkdocs.yml + ``k`` pages; returns the number of pages written."""
     pages = docs_pages(k)
     nav = "".join(f"  - {title}: {rel}\n" for title, rel in pages)
@@ -123,7 +123,7 @@ def write_docs(root: Path, svc: "Service", k: int, rng: random.Random) -> int:
     return len(pages)
 
 
-def write_api(root: Path, svc: "Service", api: "Api") -> list[str]:
+def write_api(root: Path, svc: Service, api: Api) -> list[str]:
     """``.af/api.yaml`` and its spec; returns the descriptor's lines (kept for breaking one)."""
     spec_file = {"openapi": "openapi.yaml", "asyncapi": "events.asyncapi.yaml", "grpc": "service.proto"}[api.type]
     lines = ["apiVersion: backstage.io/v1alpha1", "kind: API", "metadata:", f"  name: {api.name}",

@@ -37,7 +37,7 @@ def _list(items: list[str]) -> str:
     return "[" + ", ".join(f'"{i}"' for i in items) + "]"
 
 
-def service_module(svc: "Service") -> list[str]:
+def service_module(svc: Service) -> list[str]:
     pairs = [("source", f'"{MODULE_SOURCE}"'), ("service_name", f'"{svc.name}"'),
              ("language", f'"{svc.language}"'), ("description", f'"{svc.description}"')]
     if svc.pagerduty:
@@ -85,7 +85,7 @@ def variables(name: str, team: str, rng: random.Random, *, replica: bool, kafka_
                              ("managed_by", '"terraform"')], "    "), "  }", "}"]
 
 
-def data_lookups(svc: "Service") -> list[str]:
+def data_lookups(svc: Service) -> list[str]:
     lines = ["# Shared infrastructure this service uses, declared by the platform repos.", ""]
     for i, cluster in enumerate(svc.kafka):
         value = "var.kafka_cluster_name" if i == 0 and svc.kafka_via_var else f'"{cluster}"'
@@ -95,7 +95,7 @@ def data_lookups(svc: "Service") -> list[str]:
     return lines[:-1]
 
 
-def write_service(root: Path, svc: "Service", rng: random.Random) -> tuple[dict[str, list[str]], dict[str, list[int]]]:
+def write_service(root: Path, svc: Service, rng: random.Random) -> tuple[dict[str, list[str]], dict[str, list[int]]]:
     """Write ``root/.af``; ({file: lines}, {file: [resource blocks, Resources]}).
 
     The lines are kept so that a deliberate mistake can be made in one, and
@@ -159,7 +159,7 @@ def _aurora(name: str) -> list[str]:
             f'  tags = merge(local.tags, {{ database = "{short}" }})', "}"]
 
 
-def _shared_monitors(p: "Platform", name: str) -> list[str]:
+def _shared_monitors(p: Platform, name: str) -> list[str]:
     if p.kind == "kafka":
         checks = [("Under-replicated partitions", "sum:aws.kafka.under_replicated_partitions", 0),
                   ("Broker disk above 80%", "max:aws.kafka.kafka_data_logs_disk_used", 80)]
@@ -180,7 +180,7 @@ def _shared_monitors(p: "Platform", name: str) -> list[str]:
     return out
 
 
-def write_platform(root: Path, p: "Platform", rng: random.Random) -> tuple[int, int]:
+def write_platform(root: Path, p: Platform, rng: random.Random) -> tuple[int, int]:
     """A platform repo declaring shared Kafka clusters or databases; (blocks, Resources)."""
     main, blocks = [f"# Shared {'Kafka clusters' if p.kind == 'kafka' else 'databases'}: other teams' services "
                     "find these through data blocks, by name.", ""], 0

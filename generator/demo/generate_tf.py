@@ -126,7 +126,7 @@ def _sqs(ctx: RepoTf, s: str, label: str) -> tuple[list[str], int]:
     if ctx.rng.random() < 0.05:   # sharded queues: count
         return [head, "  count = 3", "",
                 *_align([("name", f'"${{local.prefix}}-{s}-${{count.index}}"'), ("message_retention_seconds", "345600"),
-                         ("tags", _tags(f'shard = "${{count.index}}"'))]), "}"], 3
+                         ("tags", _tags('shard = "${count.index}"'))]), "}"], 3
     pairs = [("name", f'"${{local.prefix}}-{s}"'), ("visibility_timeout_seconds", "60"),
              ("message_retention_seconds", "1209600")]
     earlier = ctx.by_type.get("aws_sqs_queue")
