@@ -4,7 +4,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup demo build test bench clean
+.PHONY: setup demo build test bench bench-parts clean
 
 setup:
 	@bash .ci/setup
@@ -23,10 +23,17 @@ test: setup
 	.venv/bin/ruff check .
 	$(PY) -m pytest -n 2 --dist loadfile -q -rs $(PYTEST_ARGS)
 
+## The scale benchmark (README, Performance): SIZE=M (1,000 repos, 25,000 resources) or L (250,000); REPEAT=3.
+SIZE ?= M
+REPEAT ?= 3
 bench: setup
+	$(PY) bench/bench_scale.py --size $(SIZE) --repeat $(REPEAT)
+
+## The older per-stage benchmarks.
+bench-parts: setup
 	$(PY) bench/bench_catalog.py
 	$(PY) bench/bench_portal.py
 	$(PY) bench/bench_docs.py
 
 clean:
-	rm -rf build site .lookout-cache
+	rm -rf build site .lookout-cache .bench-cache
