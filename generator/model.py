@@ -116,6 +116,9 @@ class Draft:
     location: Location
     source: Literal["terraform", "yaml", "catalog"]
     lookups: list[Lookup] = field(default_factory=list)
+    # Set when a problem already explains a missing owner (the file that
+    # names it did not parse): one mistake, one problem.
+    owner_explained: bool = False
 
 
 @dataclass

@@ -233,11 +233,12 @@ def test_service_modules_reference_what_exists_except_the_documented_mistakes():
             assert m["lifecycle"] in ("production", "experimental", "deprecated")
         for api in m.get("provides_apis", []) + m.get("consumes_apis", []):
             assert api in apis, (repo, api)
-        for ref in m.get("depends_on", []):
+        for ref in m.get("dependencies", []):
             kind, _, name = ref.rpartition(":")
             assert kind == "component"
             if name not in components:
                 dangling.append((repo, ref))
+        assert "depends_on" not in m, repo  # Terraform rejects strings there
     assert odd_owners == [("payment-gateway", "Payments Team")]
     assert groups["payments"]["spec"]["profile"]["displayName"] == "Payments Team"
     assert dangling == [("notification-service", "component:sms-gateway")]

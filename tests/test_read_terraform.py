@@ -22,7 +22,7 @@ module "service" {
   system             = "checkout"
   tags               = ["tier-1", "Customer Facing"]
   links              = [{ url = "https://grafana.example.com/d/orders", title = "Dashboard" }]
-  depends_on         = ["component:cart"]
+  dependencies       = ["component:cart"]
   provides_apis      = ["orders-api"]
   consumes_apis      = ["payments-api"]
 }
@@ -441,3 +441,17 @@ def test_no_af_folder_reads_nothing_quietly(tmp_path):
     (tmp_path / "plain").mkdir()
     result = read_terraform(Repo("plain", tmp_path / "plain"), ReadConfig())
     assert result.drafts == [] and result.problems == []
+
+
+def test_a_broken_service_file_is_one_problem_not_one_ownerless_warning_per_resource(tmp_path):
+    from generator.link import link
+    files = {"service.tf": SERVICE.replace('service_name       = "orders"', "service_name = "),
+             "queues.tf": "".join(f'resource "aws_sqs_queue" "q{i}" {{\n  name = "q{i}"\n}}\n' for i in range(5))}
+    repo = make_repo(tmp_path, files)
+    result = read_terraform(repo, ReadConfig())
+    catalog = link([result], [repo])
+    messages_ = [p.message for p in catalog.problems]
+    assert len(result.drafts) == 5
+    assert [m for m in messages_ if "ownerless" in m] == []
+    (syntax,) = [p for p in catalog.problems if p.severity == "error"]
+    assert syntax.line == 4 and "expected a value after `=`" in syntax.message

@@ -78,7 +78,7 @@ def _admit(draft: Draft, problems: list[Problem]) -> bool:
 class _Linker:
     def __init__(self, drafts: list[Draft]):
         self.problems: list[Problem] = []
-        own = [Draft(_own_copy(d.entity), d.location, d.source, d.lookups) for d in drafts]
+        own = [Draft(_own_copy(d.entity), d.location, d.source, d.lookups, d.owner_explained) for d in drafts]
         admitted = [d for d in sorted(own, key=_draft_key) if _admit(d, self.problems)]
         merged, dup_problems = merge_drafts(admitted)
         self.problems += dup_problems
@@ -172,7 +172,8 @@ class _Linker:
     def report_ownerless(self) -> None:
         for ref in sorted(self.entities):
             if ref.startswith(("component:", "api:", "resource:", "system:")) and \
-                    not any(r == "ownedBy" for r, _ in self.relations.get(ref, ())):
+                    not any(r == "ownedBy" for r, _ in self.relations.get(ref, ())) and \
+                    not self.drafts[ref].owner_explained:
                 self.problems.append(Problem.at(
                     "warning", "ownerless: no owner resolves for this entity", self.drafts[ref].location, ref))
 

@@ -9,7 +9,7 @@ from generator.safefs import is_plain_file, recording
 
 
 def read_repo(repo: Repo, cfg: ReadConfig) -> ReadResult:
-    # Imported here so that a worker process pays for python-hcl2 only when it reads.
+    # Imported here so that a worker process pays for the readers only when it reads.
     from generator.read.descriptors import read_descriptors
     from generator.read.terraform import read_terraform
 

@@ -11,7 +11,6 @@ or understood becomes a Problem with file and line, and the rest goes on.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from generator.config import ReadConfig
@@ -20,17 +19,16 @@ from generator.model import (
     ANN_TF_ADDRESS, ANN_TF_TYPE, Draft, Location, Lookup, Problem, ReadResult, Repo, Severity,
 )
 from generator.read.hcl import Block, read_folder
+from generator.read.hclast import GetAttr, Template, TupleCons, Var, walk
 from generator.read.resource_types import (
     TypeSpec, entity_name, is_service_module, resource_module, resource_type, tag_name,
 )
-from generator.read.tfvalues import Scope, Unresolved, build_scope, describe, expressions
+from generator.read.tfeval import Scope
+from generator.read.tfvalues import Unknown, describe
 
 API_VERSION = "backstage.io/v1alpha1"
 # Which module a Resource read from a resource module came from.
 ANN_MODULE_SOURCE = "lookout/terraform-module-source"
-# `type.label` inside an expression; the lookbehind keeps `data.aws_x.y`
-# (a data source) from reading as the resource `aws_x.y`.
-_REFERENCE = re.compile(r"(?<![\w.\-])([A-Za-z_][\w-]*)\s*\.\s*([A-Za-z_][\w-]*)")
 _LINK_KEYS = ("url", "title", "icon", "type")
 _ABSENT = object()
 
@@ -43,6 +41,7 @@ class _Reader:
         self.out = ReadResult()
         self.blocks: list[Block] = []
         self.tfvars: dict[str, Any] = {}
+        self.unreadable: list[str] = []
         self.scope = Scope()
         self.resource_names: dict[str, str] = {}   # address -> entity name
         self.taken: set[str] = set()                # Resource names used, lower-cased
@@ -61,17 +60,29 @@ class _Reader:
     def load(self) -> None:
         folder = read_folder(self.repo.name, self.repo.path, self.af)
         self.out.problems.extend(folder.problems)
-        self.blocks, self.tfvars = folder.blocks, folder.tfvars
+        self.blocks, self.tfvars, self.unreadable = folder.blocks, folder.tfvars, folder.unreadable
 
     def build_scope(self) -> None:
+        # Terraform allows no references in a variable default or in tfvars,
+        # so both are evaluated against an empty scope.
+        empty = Scope()
         variables: dict[str, Any] = {}
         locals_raw: dict[str, Any] = {}
         for d in self.blocks:
             if d.type == "variable" and len(d.labels) == 1:
-                variables.setdefault(d.labels[0], d.body)
+                name = d.labels[0]
+                if name in variables:
+                    continue
+                if name in self.tfvars:
+                    variables[name] = empty.evaluate(self.tfvars[name])
+                elif "default" in d.body:
+                    variables[name] = empty.evaluate(d.body["default"])
+                else:
+                    variables[name] = Unknown(f'var.{name} has no value: variable "{name}" has no default and '
+                                              "no value in terraform.tfvars or *.auto.tfvars")
             elif d.type == "locals":
                 locals_raw.update(d.body)
-        self.scope = build_scope(variables, self.tfvars, locals_raw)
+        self.scope = Scope(variables, locals_raw)
 
     # -- checked attribute access ---------------------------------------------------------
 
@@ -79,8 +90,8 @@ class _Reader:
         """An attribute resolved, or _ABSENT when missing or unresolvable (that is reported)."""
         if attr not in d.body:
             return _ABSENT
-        value = self.scope.resolve(d.body[attr])
-        if isinstance(value, Unresolved):
+        value = self.scope.evaluate(d.body[attr])
+        if isinstance(value, Unknown):
             self.problem("warning", f'{d.address}: "{attr}" does not resolve: {value}; {then}',
                          self.loc(d, attr), ref)
             return _ABSENT
@@ -96,7 +107,7 @@ class _Reader:
         return None
 
     def items(self, d: Block, attr: str, ref: str | None, what: str = "a list of strings") -> list[Any]:
-        """The resolved items of a list attribute (Unresolved items included)."""
+        """The resolved items of a list attribute (Unknown items included)."""
         value = self.value(d, attr, ref)
         if value is _ABSENT or isinstance(value, list):
             return [] if value is _ABSENT else value
@@ -109,7 +120,7 @@ class _Reader:
         for item in self.items(d, attr, ref):
             if isinstance(item, str):
                 out.append(item)
-            elif isinstance(item, Unresolved):
+            elif isinstance(item, Unknown):
                 self.problem("warning", f'{d.address}: an item of "{attr}" does not resolve: {item}; left out',
                              self.loc(d, attr), ref)
             else:
@@ -169,7 +180,7 @@ class _Reader:
             value = self.string(d, attr, ref)
             if value:
                 spec[field] = value
-        spec["dependsOn"] = self.entity_refs(d, "depends_on", ref)
+        spec["dependsOn"] = self.entity_refs(d, ref)
         spec["providesApis"] = self.strings(d, "provides_apis", ref)
         spec["consumesApis"] = self.strings(d, "consumes_apis", ref)
         return self.draft(d, "Component", name, meta, spec)
@@ -189,23 +200,37 @@ class _Reader:
             out.append(link)
         return out
 
-    def entity_refs(self, d: Block, attr: str, ref: str) -> list[str]:
-        """``depends_on``: entity refs as strings. Terraform references to this
-        folder's resources are already covered (the Component depends on them
-        all); any other reference is reported."""
-        out = []
-        for item in self.items(d, attr, ref):
-            if isinstance(item, str):
-                out.append(item)
-            elif isinstance(item, Unresolved) and self._resource_address(item.expr):
-                continue
-            else:
-                self.problem("info", f'{d.address}: "{attr}" item {item.expr if isinstance(item, Unresolved) else item!r} '
-                             'is not an entity ref such as "resource:orders-db"; ignored', self.loc(d, attr), ref)
-        return out
+    def entity_refs(self, d: Block, ref: str) -> list[str]:
+        """``dependencies``: entity refs as strings ("component:cart-service").
 
-    def _resource_address(self, expr: str) -> bool:
-        return expr.strip() in self.resource_names
+        ``depends_on`` is Terraform's meta-argument and takes references
+        only: a string in it makes ``terraform validate`` fail, so it is an
+        error that says what to write instead (the ref is still kept, so an
+        old .af folder loses no edge). References to this folder's resources
+        are already covered: the Component depends on them all.
+        """
+        out = self.strings(d, "dependencies", ref)
+        node = d.body.get("depends_on")
+        if node is None:
+            return out
+        items = node.items if isinstance(node, TupleCons) else None
+        if items is None:
+            self.problem("error", f'{d.address}: "depends_on" must be a list of references to resources '
+                         "or modules, as Terraform requires; ignored", self.loc(d, "depends_on"), ref)
+            return out
+        strings = []
+        for item in items:
+            if isinstance(item, Template):
+                value = self.scope.evaluate(item)
+                if isinstance(value, str):
+                    strings.append(value)
+        if strings:
+            listed = ", ".join(f'"{v}"' for v in strings)
+            self.problem("error", f'{d.address}: Terraform rejects a string in depends_on, which takes '
+                         f"references to resources and modules only ({listed}); write "
+                         f"dependencies = [{listed}] instead", self.loc(d, "depends_on"), ref)
+            out.extend(v for v in strings if v not in out)
+        return out
 
     # -- resources ----------------------------------------------------------------------
 
@@ -216,7 +241,7 @@ class _Reader:
             value: Any = d.body.get(top, _ABSENT)
             if value is _ABSENT:
                 continue
-            value = self.scope.resolve(value)
+            value = self.scope.evaluate(value)
             for key in rest.split(".") if rest else ():
                 if isinstance(value, dict):
                     value = value.get(key, _ABSENT)
@@ -224,7 +249,7 @@ class _Reader:
                 continue
             if isinstance(value, str) and value:
                 return value, "info", ""
-            if isinstance(value, Unresolved):
+            if isinstance(value, Unknown):
                 return None, "warning", f'the name in "{attr}" does not resolve: {value}'
             if value is None or value == "":
                 # Left to the provider, which then makes a name up at apply time.
@@ -276,7 +301,7 @@ class _Reader:
         if physical:
             meta["annotations"][ANN_PHYSICAL_NAME] = physical
         if d.type == "module":
-            meta["annotations"][ANN_MODULE_SOURCE] = str(self.scope.resolve(d.body.get("source")))
+            meta["annotations"][ANN_MODULE_SOURCE] = str(self.scope.evaluate(d.body.get("source")))
         out: dict[str, Any] = {"type": spec.type if spec else tf_type}
         owner = self.owner_tag(d, ref, owner)
         if owner:
@@ -287,14 +312,14 @@ class _Reader:
 
     def owner_tag(self, d: Block, ref: str, default: str | None) -> str | None:
         """An ``owner``/``Owner`` tag overrides the service owner."""
-        tags = self.scope.resolve(d.body.get("tags"))
+        tags = self.scope.evaluate(d.body.get("tags"))
         key = next((k for k in tags if k.lower() == "owner"), None) if isinstance(tags, dict) else None
         if key is None:
             return default  # no tag, or tags computed (merge(...)): the service owner it is
         value = tags[key]
         if isinstance(value, str) and value:
             return value
-        if isinstance(value, Unresolved):
+        if isinstance(value, Unknown):
             self.problem("warning", f'{d.address}: its "{key}" tag does not resolve: {value}; the '
                          "Resource is left without an owner", self.loc(d, "tags"), ref)
         else:
@@ -304,13 +329,15 @@ class _Reader:
 
     def references(self, d: Block) -> list[str]:
         """Addresses of this folder's resources that ``d`` mentions anywhere."""
-        found: dict[str, None] = {}
-        for expr in expressions(d.body):
-            for m in _REFERENCE.finditer(expr):
-                address = f"{m.group(1)}.{m.group(2)}"
-                if address in self.resource_names and address != d.address:
-                    found[address] = None
-        return list(found)
+        found: list[tuple[int, str]] = []
+        for expr in d.expressions():
+            for node in walk(expr):
+                if isinstance(node, GetAttr) and isinstance(node.obj, Var):
+                    address = f"{node.obj.name}.{node.name}"
+                    if address in self.resource_names and address != d.address:
+                        found.append((node.line, address))
+        found.sort(key=lambda item: item[0])    # nested blocks come after attributes in the body
+        return list(dict.fromkeys(address for _, address in found))
 
     def lookup(self, d: Block, components: list[Draft]) -> None:
         spec = resource_type(d.labels[0], self.cfg)
@@ -355,7 +382,7 @@ class _Reader:
                 data.append(d)
             else:
                 # Terraform requires a literal source, so anything else is not ours to judge.
-                source = self.scope.resolve(b.body.get("source"))
+                source = self.scope.evaluate(b.body.get("source"))
                 if isinstance(source, str) and is_service_module(source, self.cfg):
                     services.append(d)
                 elif isinstance(source, str) and (spec := resource_module(source, self.cfg)):
@@ -390,6 +417,11 @@ class _Reader:
             deps += [f"resource:{name}" for name in self.resource_names.values()]
             if deps:
                 draft.entity["spec"]["dependsOn"] = list(dict.fromkeys(deps))
+        if self.unreadable and not components:
+            # The service module (and its owner) may be in the file that did not
+            # parse; that syntax error is the one problem, not one per Resource.
+            for _, draft in drafts:
+                draft.owner_explained = "owner" not in draft.entity["spec"]
         self.out.drafts.extend(components)
         self.out.drafts.extend(draft for _, draft in drafts)
 
@@ -403,7 +435,7 @@ def read_terraform(repo: Repo, cfg: ReadConfig, af_dir: str = ".af") -> ReadResu
         reader.run()
     except RecursionError:
         # Parsing already refuses deep nesting; this guards the walks over
-        # values that python-hcl2 did manage to serialize.
+        # the values that did parse.
         reader.problem("error", f"{reader.af}: a value nests too deeply to be read; the folder was "
                        "read only in part", Location(repo.name, reader.af))
     return reader.out

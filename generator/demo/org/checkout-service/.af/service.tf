@@ -12,7 +12,7 @@ module "service" {
     { url = "https://app.datadoghq.eu/dashboard/chk-8rt-2mf/checkout-service", title = "Service dashboard" },
     { url = "https://acme.pagerduty.com/service-directory/PQ7C2MX", title = "On-call" },
   ]
-  depends_on    = ["component:cart-service"]
+  dependencies  = ["component:cart-service"]
   provides_apis = ["checkout-api", "order-events"]
   consumes_apis = ["payments-api", "identity-api", "product-catalog-grpc"]
 }

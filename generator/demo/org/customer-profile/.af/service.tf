@@ -8,6 +8,6 @@ module "service" {
   lifecycle          = "production"
   system             = "identity"
   tags               = ["pii", "gdpr"]
-  depends_on         = ["component:identity-service"]
+  dependencies       = ["component:identity-service"]
   consumes_apis      = ["identity-api"]
 }

@@ -12,5 +12,5 @@ module "service" {
     { url = "https://app.datadoghq.eu/dashboard/edg-9xw-4qa/edge-gateway", title = "Edge dashboard" },
     { url = "https://status.acme-shop.example", title = "Public status page" },
   ]
-  depends_on = ["component:checkout-service", "component:identity-service", "component:payment-gateway"]
+  dependencies = ["component:checkout-service", "component:identity-service", "component:payment-gateway"]
 }

@@ -12,6 +12,6 @@ module "service" {
     { url = "https://app.datadoghq.eu/dashboard/ntf-6kd-1ze/notification-service", title = "Service dashboard" },
     { url = "https://templates.internal.acme.example", title = "Template editor" },
   ]
-  depends_on    = ["component:customer-profile", "component:sms-gateway"]
+  dependencies  = ["component:customer-profile", "component:sms-gateway"]
   consumes_apis = ["order-events"]
 }

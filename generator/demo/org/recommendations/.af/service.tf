@@ -11,6 +11,6 @@ module "service" {
   links = [
     { url = "https://mlflow.internal.acme.example/#/experiments/14", title = "MLflow experiments" },
   ]
-  depends_on    = ["component:clickstream-pipeline"]
+  dependencies  = ["component:clickstream-pipeline"]
   consumes_apis = ["product-catalog-grpc"]
 }

@@ -7,5 +7,5 @@ module "service" {
   owner              = "payments-ledger"
   system             = "ledger"
   tags               = ["finance", "batch"]
-  depends_on         = ["component:ledger-service"]
+  dependencies       = ["component:ledger-service"]
 }

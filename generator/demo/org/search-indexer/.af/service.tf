@@ -8,6 +8,6 @@ module "service" {
   lifecycle          = "production"
   system             = "storefront"
   tags               = ["search", "opensearch"]
-  depends_on         = ["component:product-catalog"]
+  dependencies       = ["component:product-catalog"]
   consumes_apis      = ["product-catalog-grpc"]
 }

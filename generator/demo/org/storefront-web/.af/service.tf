@@ -14,6 +14,6 @@ module "service" {
     { url = "https://staging.acme-shop.example", title = "Staging" },
     { url = "https://app.datadoghq.eu/rum/application/3c9e1f/overview", title = "Real user monitoring" },
   ]
-  depends_on    = ["component:product-catalog", "component:search-indexer", "component:cart-service"]
+  dependencies  = ["component:product-catalog", "component:search-indexer", "component:cart-service"]
   consumes_apis = ["checkout-api", "identity-api"]
 }

@@ -1,0 +1,511 @@
+"""Terraform's values as far as the files know them: evaluate an hclast tree.
+
+Known: literals, ``var.*`` (default, overridden by terraform.tfvars and
+*.auto.tfvars), ``local.*``, ``each.key``/``each.value``/``count.index``,
+``path.module``, ``terraform.workspace``, operators, conditionals, ``for``
+expressions, splats, templates and Terraform's functions
+(:mod:`generator.read.tffuncs`; ``try`` and ``can`` are lazy, so they live
+here). Everything else -- resource attributes, data sources, module
+outputs, impure functions -- is an :class:`Unknown` whose reason says why,
+in words for the service owner. What Terraform would reject (a type
+mismatch, a missing key) is an :class:`Unknown` too, its reason saying what
+is wrong: the reader reports it where the value is needed and goes on.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+from collections.abc import Callable
+
+from generator.read.hclast import (
+    Binary, Call, Cond, ForExpr, GetAttr, Index, Literal, Node, ObjectCons, Paren, Splat, SplatItem,
+    Template, TFor, TIf, TupleCons, Unary, Var, traversal_text,
+)
+from generator.read.tfvalues import (
+    FunctionError, TfSet, Unknown, call_function, first_unknown, tf_equal, tf_type_name, to_number,
+    to_tf_string,
+)
+
+# Roots whose attributes only Terraform's plan or apply knows.
+_KNOWN_ROOTS = frozenset(("var", "local", "each", "count", "path", "terraform", "self"))
+_MAX_LOCAL_DEPTH = 64
+_MAX_ITEMS = 100_000   # a for expression or range past this is not worth knowing
+
+
+class EvalError(Exception):
+    """What Terraform would reject; becomes an Unknown whose reason says so."""
+
+
+class Scope:
+    """One folder's variables and locals, plus the instance being expanded (each/count)."""
+
+    def __init__(self, variables: dict[str, Any] | None = None, locals_: dict[str, Node] | None = None,
+                 files: Any = None):
+        self.variables = variables or {}
+        self.locals_raw = locals_ or {}
+        self.files = files
+        self.each: tuple[Any, Any] | None = None
+        self.count: int | None = None
+        self.ref_known: Callable[[str], Any] | None = None   # "aws_x.y.attr" -> value or Unknown
+        self._locals: dict[str, Any] = {}
+        self._resolving: list[str] = []
+
+    def instance(self, each: tuple[Any, Any] | None = None, count: int | None = None) -> Scope:
+        """The same folder seen from one instance of a count/for_each block."""
+        other = Scope.__new__(Scope)
+        other.__dict__.update(self.__dict__)
+        other.each, other.count = each, count
+        return other
+
+    # -- entry point ----------------------------------------------------------------------
+
+    def evaluate(self, node: Node | None) -> Any:
+        """The value of ``node``; Unknown (never an exception) when it cannot be known."""
+        if node is None:
+            return None
+        try:
+            return _ev(node, self, None)
+        except EvalError as exc:
+            return Unknown(str(exc))
+        except RecursionError:
+            return Unknown("the expression nests too deeply to be evaluated")
+
+    # -- names ----------------------------------------------------------------------------
+
+    def local(self, name: str) -> Any:
+        if name in self._locals:
+            return self._locals[name]
+        if name not in self.locals_raw:
+            raise EvalError(f'local.{name}: no local value "{name}" is defined in a locals block')
+        if name in self._resolving:
+            cycle = " -> ".join(f"local.{n}" for n in self._resolving[self._resolving.index(name):])
+            return Unknown(f"local.{name}: locals refer to each other in a cycle: {cycle} -> local.{name}")
+        if len(self._resolving) >= _MAX_LOCAL_DEPTH:
+            return Unknown(f"local.{name}: locals refer to each other too deeply")
+        self._resolving.append(name)
+        try:
+            base = Scope(self.variables, self.locals_raw, self.files)   # locals see no each/count
+            base._locals, base._resolving, base.ref_known = self._locals, self._resolving, self.ref_known
+            value = base.evaluate(self.locals_raw[name])
+        finally:
+            self._resolving.pop()
+        self._locals[name] = value
+        return value
+
+
+def _ev(node: Node, scope: Scope, env: dict[str, Any] | None) -> Any:
+    return _DISPATCH[node.__class__](node, scope, env)
+
+
+def _literal(node: Literal, scope: Scope, env: Any) -> Any:
+    return node.value
+
+
+def _paren(node: Paren, scope: Scope, env: Any) -> Any:
+    return _ev(node.expr, scope, env)
+
+
+def _template(node: Template, scope: Scope, env: Any) -> Any:
+    parts = node.parts
+    if len(parts) == 1 and isinstance(parts[0], Node):
+        return _ev(parts[0], scope, env)   # "${x}" is x itself, of whatever type
+    out: list[str] = []
+    unknown = _render(parts, scope, env, out)
+    return unknown if unknown is not None else "".join(out)
+
+
+def _render(parts: list[Any], scope: Scope, env: Any, out: list[str]) -> Unknown | None:
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif isinstance(part, TIf):
+            cond = _bool(_ev(part.cond, scope, env), "the condition of %{if}")
+            if isinstance(cond, Unknown):
+                return cond
+            found = _render(part.then if cond else part.other, scope, env, out)
+            if found is not None:
+                return found
+        elif isinstance(part, TFor):
+            coll = _ev(part.coll, scope, env)
+            if isinstance(coll, Unknown):
+                return coll
+            for key, value in _pairs(coll, "%{for}"):
+                inner = dict(env or {})
+                if part.key:
+                    inner[part.key] = key
+                inner[part.value] = value
+                found = _render(part.body, scope, inner, out)
+                if found is not None:
+                    return found
+        else:
+            value = _ev(part, scope, env)
+            if isinstance(value, Unknown):
+                return value
+            if value is None:
+                raise EvalError(f"line {part.line}: a template cannot include null (the value of "
+                                f"{_text(part)} is null)")
+            if isinstance(value, (list, dict)):
+                raise EvalError(f"line {part.line}: a template can only include a string, number or bool, "
+                                f"and {_text(part)} is a {tf_type_name(value)}")
+            out.append(to_tf_string(value))
+    return None
+
+
+def _text(node: Node) -> str:
+    return traversal_text(node) or "the expression"
+
+
+def _var(node: Var, scope: Scope, env: Any) -> Any:
+    name = node.name
+    if env and name in env:
+        return env[name]
+    if name in _KNOWN_ROOTS:
+        raise EvalError(f"{name} must be followed by an attribute, such as {name}.something")
+    return Unknown(f"{name} is not a value Terraform knows here (a reference to a resource needs its "
+                   f"type and name, such as aws_s3_bucket.logs.id)")
+
+
+def _root(node: Node) -> Var | None:
+    while isinstance(node, (GetAttr, Index)):
+        node = node.obj
+    return node if isinstance(node, Var) else None
+
+
+def _world(node: Node, root: Var) -> Unknown:
+    """A reference into what only Terraform's plan knows."""
+    text = traversal_text(node) or root.name
+    name = root.name
+    if name == "data":
+        return Unknown(f"{text} is read from a data source, only known when Terraform plans")
+    if name == "module":
+        return Unknown(f"{text} is an output of a module, only known after apply")
+    if name == "self":
+        return Unknown(f"{text} is only known after apply")
+    return Unknown(f"{text} is only known after apply")
+
+
+def _special(node: GetAttr, root: Var, scope: Scope) -> Any:
+    """var.x, local.x, each.key, count.index, path.module, terraform.workspace."""
+    name, attr = root.name, node.name
+    if name == "var":
+        if attr not in scope.variables:
+            raise EvalError(f'var.{attr}: no variable "{attr}" is declared')
+        return scope.variables[attr]
+    if name == "local":
+        return scope.local(attr)
+    if name == "each":
+        if scope.each is None:
+            raise EvalError(f"each.{attr} can only be used in a block that sets for_each")
+        if attr == "key":
+            return scope.each[0]
+        if attr == "value":
+            return scope.each[1]
+        raise EvalError(f'each has no attribute "{attr}" (only each.key and each.value)')
+    if name == "count":
+        if scope.count is None:
+            raise EvalError("count.index can only be used in a block that sets count")
+        if attr != "index":
+            raise EvalError(f'count has no attribute "{attr}" (only count.index)')
+        return scope.count
+    if name == "path":
+        if attr in ("module", "root"):
+            return "."
+        return Unknown(f"path.{attr} depends on where Terraform runs")
+    if name == "terraform":
+        if attr == "workspace":
+            return "default"
+        raise EvalError(f'terraform has no attribute "{attr}"')
+    return Unknown(f"self.{attr} is only known after apply")
+
+
+def _getattr(node: GetAttr, scope: Scope, env: Any) -> Any:
+    obj = node.obj
+    if isinstance(obj, Var) and not (env and obj.name in env):
+        if obj.name in _KNOWN_ROOTS:
+            return _special(node, obj, scope)
+        if scope.ref_known is not None:
+            return scope.ref_known(traversal_text(node) or "", node)
+        return _world(node, obj)
+    root = _root(obj)
+    if root is not None and root.name not in _KNOWN_ROOTS and not (env and root.name in env):
+        if scope.ref_known is not None:
+            return scope.ref_known(traversal_text(node) or "", node)
+        return _world(node, root)
+    return _attr(_ev(obj, scope, env), node.name, node)
+
+
+def _attr(value: Any, name: str, node: Node) -> Any:
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, dict):
+        if name not in value:
+            raise EvalError(f'{_text(node)}: the object has no attribute "{name}"')
+        return value[name]
+    if value is None:
+        raise EvalError(f"{_text(node)}: cannot read an attribute of null")
+    raise EvalError(f'{_text(node)}: a {tf_type_name(value)} has no attributes (".{name}")')
+
+
+def _index(node: Index, scope: Scope, env: Any) -> Any:
+    root = _root(node)
+    if root is not None and root.name not in _KNOWN_ROOTS and not (env and root.name in env):
+        if scope.ref_known is not None:
+            return scope.ref_known(traversal_text(node) or "", node)
+        return _world(node, root)
+    return _lookup(_ev(node.obj, scope, env), _ev(node.key, scope, env), node)
+
+
+def _lookup(value: Any, key: Any, node: Node) -> Any:
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(key, Unknown):
+        return key
+    if key is None:
+        raise EvalError(f"{_text(node)}: the index is null")
+    if isinstance(value, dict):
+        if isinstance(key, (list, dict)):
+            raise EvalError(f"{_text(node)}: a map key must be a string")
+        key = to_tf_string(key)
+        if key not in value:
+            raise EvalError(f'{_text(node)}: the map has no element "{key}"')
+        return value[key]
+    if isinstance(value, list):
+        if isinstance(value, TfSet):
+            raise EvalError(f"{_text(node)}: elements of a set have no index (use tolist(...) first)")
+        number = to_number(key, "the index")
+        if isinstance(number, float) and not number.is_integer():
+            raise EvalError(f"{_text(node)}: the index must be a whole number")
+        i = int(number)
+        if i < 0 or i >= len(value):
+            raise EvalError(f"{_text(node)}: the index {i} is out of range (the list has {len(value)} "
+                            f"element{'s' if len(value) != 1 else ''})")
+        return value[i]
+    if value is None:
+        raise EvalError(f"{_text(node)}: cannot index null")
+    raise EvalError(f"{_text(node)}: a {tf_type_name(value)} cannot be indexed")
+
+
+def _splat(node: Splat, scope: Scope, env: Any) -> Any:
+    src = _ev(node.src, scope, env)
+    if isinstance(src, Unknown):
+        return src
+    if src is None:
+        return []
+    items = list(src) if isinstance(src, list) else [src]   # a single value splats as one
+    out = []
+    for item in items:
+        inner = dict(env or {})
+        inner["\0splat"] = item
+        out.append(_ev(node.each, scope, inner))
+    return out
+
+
+def _splat_item(node: SplatItem, scope: Scope, env: Any) -> Any:
+    return env["\0splat"]
+
+
+def _call(node: Call, scope: Scope, env: Any) -> Any:
+    name = node.name[6:] if node.name.startswith("core::") else node.name
+    if name in ("try", "can"):
+        return _lazy(name, node, scope, env)
+    args = [_ev(arg, scope, env) for arg in node.args]
+    try:
+        return call_function(name, args, expand_last=node.expand, files=scope.files)
+    except FunctionError as exc:
+        raise EvalError(f"{name}(): {exc}") from None
+
+
+def _lazy(name: str, node: Call, scope: Scope, env: Any) -> Any:
+    """``try``/``can``: an argument that fails is skipped; one not yet known makes the result unknown."""
+    if not node.args:
+        raise EvalError(f"{name}() needs at least one argument")
+    if name == "can":
+        if len(node.args) != 1:
+            raise EvalError("can() takes exactly one argument")
+        try:
+            value = _ev(node.args[0], scope, env)
+        except EvalError:
+            return False
+        unknown = first_unknown(value)
+        return unknown if unknown is not None else True
+    for arg in node.args:
+        try:
+            value = _ev(arg, scope, env)
+        except EvalError:
+            continue
+        unknown = first_unknown(value)
+        if unknown is not None:
+            return unknown
+        return value
+    raise EvalError("try(): no expression succeeded (every argument failed)")
+
+
+def _unary(node: Unary, scope: Scope, env: Any) -> Any:
+    value = _ev(node.expr, scope, env)
+    if isinstance(value, Unknown):
+        return value
+    if node.op == "!":
+        flag = _bool(value, "the operand of !")
+        return flag if isinstance(flag, Unknown) else not flag
+    number = to_number(value, "the operand of -")
+    return -number
+
+
+def _bool(value: Any, what: str) -> Any:
+    if isinstance(value, (bool, Unknown)):
+        return value
+    if value == "true" or value == "false":
+        return value == "true"
+    if value is None:
+        raise EvalError(f"{what} is null, and a bool is required")
+    raise EvalError(f"{what} must be a bool, not a {tf_type_name(value)}")
+
+
+def _binary(node: Binary, scope: Scope, env: Any) -> Any:
+    op = node.op
+    left = _ev(node.left, scope, env)
+    right = _ev(node.right, scope, env)
+    if op == "==" or op == "!=":
+        unknown = first_unknown(left) or first_unknown(right)
+        if unknown is not None:
+            return unknown
+        same = tf_equal(left, right)
+        return same if op == "==" else not same
+    if op == "&&" or op == "||":
+        a, b = _bool(left, f"the left side of {op}"), _bool(right, f"the right side of {op}")
+        if op == "&&" and (a is False or b is False):
+            return False
+        if op == "||" and (a is True or b is True):
+            return True
+        if isinstance(a, Unknown):
+            return a
+        if isinstance(b, Unknown):
+            return b
+        return (a and b) if op == "&&" else (a or b)
+    if isinstance(left, Unknown):
+        return left
+    if isinstance(right, Unknown):
+        return right
+    a, b = to_number(left, f"the left side of {op}"), to_number(right, f"the right side of {op}")
+    if op == "+":
+        return _norm(a + b)
+    if op == "-":
+        return _norm(a - b)
+    if op == "*":
+        return _norm(a * b)
+    if op == "/":
+        if b == 0:
+            raise EvalError("division by zero")
+        return _norm(a / b)
+    if op == "%":
+        if b == 0:
+            raise EvalError("modulo by zero")
+        return _norm(math.fmod(a, b) if isinstance(a, float) or isinstance(b, float) else
+                     int(math.copysign(abs(a) % abs(b), a)))
+    if op == "<":
+        return a < b
+    if op == ">":
+        return a > b
+    if op == "<=":
+        return a <= b
+    return a >= b
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+        return int(value)
+    return value
+
+
+def _cond(node: Cond, scope: Scope, env: Any) -> Any:
+    cond = _bool(_ev(node.cond, scope, env), "the condition")
+    if isinstance(cond, Unknown):
+        return cond
+    chosen = _ev(node.then if cond else node.other, scope, env)
+    if isinstance(chosen, (bool, int, float)):
+        # Terraform gives both results one type: a number or bool beside a string becomes a string.
+        try:
+            other = _ev(node.other if cond else node.then, scope, env)
+        except EvalError:
+            other = None
+        if isinstance(other, str):
+            return to_tf_string(chosen)
+    return chosen
+
+
+def _tuple(node: TupleCons, scope: Scope, env: Any) -> Any:
+    return [_ev(item, scope, env) for item in node.items]
+
+
+def _object(node: ObjectCons, scope: Scope, env: Any) -> Any:
+    out: dict[str, Any] = {}
+    for key_node, value_node in node.items:
+        key = _ev(key_node, scope, env)
+        if isinstance(key, Unknown):
+            return key
+        out[_key(key, key_node)] = _ev(value_node, scope, env)
+    return out
+
+
+def _key(key: Any, node: Node) -> str:
+    if key is None:
+        raise EvalError(f"line {node.line}: an object key cannot be null")
+    if isinstance(key, (list, dict)):
+        raise EvalError(f"line {node.line}: an object key must be a string, not a {tf_type_name(key)}")
+    return to_tf_string(key)
+
+
+def _pairs(coll: Any, what: str) -> list[tuple[Any, Any]]:
+    if isinstance(coll, dict):
+        return [(k, coll[k]) for k in sorted(coll)]     # Terraform walks maps in key order
+    if isinstance(coll, TfSet):
+        return [(v, v) for v in coll]
+    if isinstance(coll, list):
+        return list(enumerate(coll))
+    if coll is None:
+        raise EvalError(f"{what}: cannot iterate over null")
+    raise EvalError(f"{what}: can only iterate over a list, set, map or object, not a {tf_type_name(coll)}")
+
+
+def _for(node: ForExpr, scope: Scope, env: Any) -> Any:
+    coll = _ev(node.coll, scope, env)
+    if isinstance(coll, Unknown):
+        return coll
+    pairs = _pairs(coll, "for")
+    if len(pairs) > _MAX_ITEMS:
+        raise EvalError(f"for: {len(pairs)} elements are more than Lookout evaluates")
+    list_out: list[Any] = []
+    obj_out: dict[str, Any] = {}
+    for key, value in pairs:
+        inner = dict(env or {})
+        if node.key:
+            inner[node.key] = key
+        inner[node.value] = value
+        if node.cond is not None:
+            keep = _bool(_ev(node.cond, scope, inner), "the if clause of a for expression")
+            if isinstance(keep, Unknown):
+                return keep
+            if not keep:
+                continue
+        if node.key_expr is None:
+            list_out.append(_ev(node.val_expr, scope, inner))
+            continue
+        k = _ev(node.key_expr, scope, inner)
+        if isinstance(k, Unknown):
+            return k
+        k = _key(k, node.key_expr)
+        v = _ev(node.val_expr, scope, inner)
+        if node.group:
+            obj_out.setdefault(k, []).append(v)
+        elif k in obj_out:
+            raise EvalError(f'for: two elements have the key "{k}" (add ... after the value to group them)')
+        else:
+            obj_out[k] = v
+    return list_out if node.key_expr is None else obj_out
+
+
+_DISPATCH: dict[type, Callable[[Any, Scope, Any], Any]] = {
+    Literal: _literal, Template: _template, Var: _var, GetAttr: _getattr, Index: _index,
+    Splat: _splat, SplatItem: _splat_item, Call: _call, Unary: _unary, Binary: _binary, Cond: _cond,
+    Paren: _paren, TupleCons: _tuple, ObjectCons: _object, ForExpr: _for,
+}
