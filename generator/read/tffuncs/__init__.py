@@ -4,10 +4,13 @@ Import what the evaluator needs from here; the function families live in
 sibling modules and register themselves in FUNCTIONS when imported.
 """
 from generator.read.tffuncs.core import (
-    FUNCTIONS, FileAccess, FunctionError, TfSet, Unknown, call, first_unknown, json_text,
-    tf_equal, tf_type_name, to_tf_string,
+    FUNCTIONS, FileAccess, FunctionError, TfSet, Unknown, call, first_unknown, tf_equal, tf_type_name,
+    to_tf_string,
 )
-from generator.read.tffuncs import fmt, strings  # noqa: F401  (register their functions)
+from generator.read.tffuncs.jsontext import json_text
+from generator.read.tffuncs import (  # noqa: F401  (importing registers their functions)
+    colls, convert, crypto, encoding, files, fmt, ipnet, misc, numeric, strings,
+)
 
 __all__ = ["FUNCTIONS", "FileAccess", "FunctionError", "TfSet", "Unknown", "call", "first_unknown",
            "json_text", "tf_equal", "tf_type_name", "to_tf_string"]

@@ -11,6 +11,7 @@ values of the type it asked for.
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
@@ -69,9 +70,11 @@ class TfSet(list):
         for item in items:
             if not any(tf_equal(item, seen) for seen in unique):
                 unique.append(item)
-        kinds = {type(item) for item in unique}
-        if unique and (kinds == {str} or kinds == {bool} or all(is_number(i) for i in unique)):
-            unique.sort(key=_sort_key)
+        known = [item for item in unique if item is not None]
+        kinds = {type(item) for item in known}
+        if known and (kinds == {str} or kinds == {bool} or all(is_number(i) for i in known)):
+            known.sort(key=_sort_key)
+            unique = known + [None] * (len(unique) - len(known))   # cty puts null last
         super().__init__(unique)
 
 
@@ -99,8 +102,10 @@ def norm_number(value: Any) -> int | float:
         if value == value.to_integral_value():
             return int(value)
         return float(value)
-    if isinstance(value, float) and math.isfinite(value) and value == int(value) and abs(value) < 2**63:
-        return int(value)
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
+        # Terraform prints a float64 result by its shortest digits (pow(123456789, 2)
+        # is 15241578750190520), so the integer is taken from those digits
+        return int(Decimal(repr(value)))
     return value
 
 
@@ -194,6 +199,16 @@ def t_string(value: Any) -> str:
     if isinstance(value, (list, dict)):
         raise FunctionError("string required")
     return to_tf_string(value)
+
+
+INT64 = (-(2 ** 63), 2 ** 63 - 1)
+
+
+def whole(value: Any, what: str = "value") -> int:
+    """A number Go must hold in an int: whole, within int64."""
+    if isinstance(value, float) or not INT64[0] <= value <= INT64[1]:
+        raise FunctionError(f"{what} must be a whole number, between {INT64[0]} and {INT64[1]}")
+    return value
 
 
 def t_number(value: Any) -> int | float:
@@ -309,6 +324,19 @@ def impure(name: str, why: str = "is only known when applied", arity: int | None
     FUNCTIONS[name] = lambda *args, files=None: call(name, list(args), files=files)
 
 
+def nfc(value: Any) -> Any:
+    """cty keeps every string in Unicode NFC; so do function arguments here."""
+    if isinstance(value, str):
+        return value if value.isascii() else unicodedata.normalize("NFC", value)
+    if isinstance(value, TfSet):
+        return TfSet(nfc(v) for v in value)
+    if isinstance(value, list):
+        return [nfc(v) for v in value]
+    if isinstance(value, dict):
+        return {nfc(k): nfc(v) for k, v in value.items()}
+    return value
+
+
 def call(name: str, args: list[Any], *, expand_last: bool = False, files: FileAccess | None = None) -> Any:
     """Apply Terraform's function ``name`` to already-evaluated arguments."""
     if name.startswith("core::"):
@@ -316,7 +344,7 @@ def call(name: str, args: list[Any], *, expand_last: bool = False, files: FileAc
     spec = SPECS.get(name)
     if spec is None:
         raise FunctionError(f'There is no function named "{name}".')
-    args = list(args)
+    args = [nfc(arg) for arg in args]
     if expand_last:
         if not args:
             raise FunctionError("Missing final argument to expand: the '...' symbol must follow an argument.")
@@ -356,50 +384,3 @@ def call(name: str, args: list[Any], *, expand_last: bool = False, files: FileAc
             return Unknown(f"{name}() reads files, and no file access was given", f"{name}(…)")
         return spec.impl(*converted, files=files)
     return spec.impl(*converted)
-
-
-# ---------------------------------------------------------------------------
-# JSON as cty writes it (jsonencode, format's %v/%#v/%q): Go's encoding/json
-# string escaping (HTML characters too), map keys sorted, plain decimals.
-# ---------------------------------------------------------------------------
-
-_JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t",
-                 "\b": "\\b", "\f": "\\f", "<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                 "\u2028": "\\u2028", "\u2029": "\\u2029"}
-
-
-def json_string(text: str) -> str:
-    out = ['"']
-    for ch in text:
-        esc = _JSON_ESCAPES.get(ch)
-        if esc is not None:
-            out.append(esc)
-        elif ord(ch) < 0x20:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
-def sorted_keys(mapping: dict) -> list[str]:
-    """Keys in cty's order: by their UTF-8 bytes."""
-    return sorted(mapping, key=lambda k: k.encode("utf-8"))
-
-
-def json_text(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if is_number(value):
-        if isinstance(value, float) and not math.isfinite(value):
-            raise FunctionError("value is not representable in JSON (infinity)")
-        return number_text(value)
-    if isinstance(value, str):
-        return json_string(value)
-    if isinstance(value, list):
-        return "[" + ",".join(json_text(item) for item in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ",".join(json_string(k) + ":" + json_text(value[k]) for k in sorted_keys(value)) + "}"
-    raise FunctionError(f"cannot encode {tf_type_name(value)} as JSON")

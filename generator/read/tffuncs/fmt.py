@@ -6,18 +6,20 @@ from decimal import Decimal
 from typing import Any
 
 from generator.read.tffuncs.core import (
-    FunctionError, TfSet, Unknown, first_unknown, function, is_number, json_text, json_string,
-    number_text, t_any, t_bool, t_number, t_string,
+    FunctionError, Unknown, function, is_number, number_text, t_any, t_bool, t_number, t_string,
 )
+from generator.read.tffuncs.jsontext import json_string, json_text
+from generator.read.tffuncs.strings import graphemes
 
 # cty's format grammar: '%' flags width precision [argidx] mode
 _VERB = re.compile(r"%([-+# 0]*)([1-9][0-9]*)?(\.[0-9]*)?(?:\[([1-9][0-9]*)\])?([A-Za-z])?")
 
 
 def _pad(text: str, flags: str, width: int | None) -> str:
-    if width is None or len(text) >= width:
+    count = len(graphemes(text)) if not text.isascii() else len(text)
+    if width is None or count >= width:
         return text
-    pad = ("0" if "0" in flags else " ") * (width - len(text))
+    pad = ("0" if "0" in flags else " ") * (width - count)
     return text + pad if "-" in flags else pad + text
 
 
@@ -39,12 +41,14 @@ def _go_number(flags: str, width: int | None, prec: int | None, mode: str, value
         if "#" in flags and mode in "bxXo":
             body = {"b": "0b", "o": "0", "x": "0x", "X": "0X"}[mode] + body
     else:
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
         if mode in "gG" and prec is None:
+            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
             body = _shortest_g(abs(number), mode)
         else:
+            # the exact binary value, so halves round as Go's big.Float does
             spec = ("." + str(6 if prec is None else prec)) + mode
-            body = format(abs(number), spec)
+            body = format(abs(Decimal(value)), spec)
+            body = re.sub(r"([eE][-+])(\d)$", r"\g<1>0\2", body)   # Go writes at least two exponent digits
     sign = "-" if value < 0 else "+" if "+" in flags else " " if " " in flags else ""
     if width is not None and "0" in flags and "-" not in flags and len(sign + body) < width:
         body = "0" * (width - len(sign + body)) + body
@@ -97,7 +101,7 @@ def _append(verb: re.Match, offset: int, args: list[Any], argnum: int) -> str:
     if mode in "sq":
         text = _convert(t_string, arg, raw, offset)
         if prec is not None and prec > 0:
-            text = text[:prec]
+            text = "".join(graphemes(text)[:prec])
         if mode == "q":
             text = json_string(text)
         return _pad(text, flags, width)
@@ -138,7 +142,10 @@ def format_string(fmt: str, args: list[Any]) -> str:
 
 
 @function("format", ("format", t_string), variadic=("args", t_any), allow_null=("args",))
-def tf_format(fmt: str, *args: Any) -> str:
+def tf_format(fmt: str, *args: Any) -> Any:
+    if any(arg is None for arg in args):
+        # A bare null has no type, which Terraform treats as not yet known.
+        return Unknown("format() of an untyped null", "format(…)")
     return format_string(fmt, list(args))
 
 
@@ -166,5 +173,3 @@ def tf_formatlist(fmt: str, *args: Any) -> list[str]:
             raise FunctionError(f"error on format iteration {n}: {err}") from None
     return out
 
-
-_ = (TfSet, Unknown, first_unknown)
