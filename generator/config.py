@@ -34,6 +34,9 @@ class ReadConfig:
     resource_types: dict[str, ResourceMapping] = field(default_factory=dict)
     # Module sources (regex) that yield a Resource instead of being ignored.
     resource_modules: dict[str, ResourceMapping] = field(default_factory=dict)
+    # Terraform type (or * pattern) -> fold into the Resource it belongs to (true) or keep
+    # as a Resource (false); on top of read/resource_types.py's BUILTIN_PARTS.
+    resource_parts: dict[str, bool] = field(default_factory=dict)
     namespace: str = "default"
 
 
@@ -60,7 +63,7 @@ class Config:
 
 
 _TOP_KEYS = {"repos", "manifest", "org", "cache_dir", "service_module_sources", "resource_types",
-             "resource_modules", "namespace", "site_name", "site_url", "iframe_hosts", "pagerduty_url"}
+             "resource_modules", "resource_parts", "namespace", "site_name", "site_url", "iframe_hosts", "pagerduty_url"}
 
 
 def _mapping(key: str, raw: Any) -> dict[str, ResourceMapping]:
@@ -104,6 +107,12 @@ def load_config(path: Path | None) -> Config:
         cfg.read.resource_types = _mapping("resource_types", raw["resource_types"])
     if raw.get("resource_modules"):
         cfg.read.resource_modules = _mapping("resource_modules", raw["resource_modules"])
+    if raw.get("resource_parts") is not None:
+        parts = raw["resource_parts"]
+        if not isinstance(parts, dict) or not all(isinstance(v, bool) for v in parts.values()):
+            raise ConfigError(f"{path}: resource_parts must map Terraform types (or * patterns) to true "
+                              "(fold into the Resource they belong to) or false (keep as a Resource)")
+        cfg.read.resource_parts = {str(k): v for k, v in parts.items()}
     cfg.read.namespace = str(raw.get("namespace", "default"))
     cfg.site_name = str(raw.get("site_name", cfg.site_name))
     cfg.site_url = raw.get("site_url")
