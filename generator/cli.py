@@ -254,5 +254,35 @@ def demo_generate(dest, n_repos, resources, docs_pages, seed) -> None:
     click.echo(f"build it with: lookout build --repos {dest}")
 
 
+@main.group("export")
+def export_group() -> None:
+    """Write the catalog in another tool's format."""
+
+
+@export_group.command("backstage")
+@click.argument("out", type=click.Path(path_type=Path, file_okay=False))
+@config_option
+@repos_option
+def export_backstage_cmd(out, config_file, repos) -> None:
+    """One catalog-info.yaml per repo under OUT, for a real Backstage to ingest."""
+    import json
+
+    from generator.catalog_json import to_json_bytes
+    from generator.crawl import CrawlError
+    from generator.export import ExportError, export_backstage
+    from generator.pipeline import build_catalog
+
+    cfg = _config(config_file, repos)
+    try:
+        catalog, _ = build_catalog(cfg)
+        report = export_backstage(json.loads(to_json_bytes(catalog)), out)
+    except (CrawlError, ExportError) as exc:
+        raise UserError(str(exc)) from None
+    for ref, where, why in report.left_out:
+        click.echo(f"left out {ref} ({where}): Backstage would reject it: {why}", err=True)
+    click.echo(f"wrote {len(report.written)} catalog-info.yaml files ({sum(report.written.values())} "
+               f"entities) under {out}; {len(report.left_out)} left out")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
