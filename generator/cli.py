@@ -162,11 +162,22 @@ def query_cmd(question, ref, catalog_file) -> None:
 @click.option("--catalog-out", type=click.Path(path_type=Path, dir_okay=False), default=DEFAULT_CATALOG,
               show_default=True, help="Also keep a copy of catalog.json here.")
 @click.option("--no-search", is_flag=True, help="Skip the Pagefind index (faster previews).")
-def build_cmd(config_file, repos, out_dir, catalog_out, no_search) -> None:
+@click.option("--shard", metavar="I/N", help="Only read and build the docs of the I-th of N slices of the "
+              "repos, into the cache; publish nothing (a final build without --shard then only hits the cache).")
+def build_cmd(config_file, repos, out_dir, catalog_out, no_search, shard) -> None:
     """Build the whole portal: catalog, entity pages, docs, search."""
     from generator.build import BuildError, build
 
     cfg = _config(config_file, repos)
+    if shard:
+        from generator.shard import build_shard, parse_shard
+
+        try:
+            index, total = parse_shard(shard)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        click.echo(build_shard(cfg, index, total).summary())
+        return
     try:
         report = build(cfg, out_dir, catalog_out=catalog_out, search=not no_search)
     except BuildError as exc:

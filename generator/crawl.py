@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,10 +109,14 @@ def fetch(entry: ManifestEntry, cache: Path) -> Repo:
     return Repo(entry.repo_name, dest.resolve(), head_commit(dest), entry.web_url)
 
 
-def crawl_manifest(path: Path, cache: Path) -> tuple[list[Repo], list[str]]:
-    """Repos from a manifest; a repo that fails to clone is an error line, not the end."""
+def crawl_manifest(path: Path, cache: Path,
+                   select: Callable[[str], bool] | None = None) -> tuple[list[Repo], list[str]]:
+    """Repos from a manifest (those ``select`` accepts by name, if given); a repo that fails
+    to clone is an error line, not the end."""
     repos, errors = [], []
     for entry in load_manifest(path):
+        if select and not select(entry.repo_name):
+            continue
         try:
             repos.append(fetch(entry, cache))
         except (CrawlError, subprocess.TimeoutExpired) as exc:

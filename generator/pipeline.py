@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +34,9 @@ class Timings:
         return now
 
 
-def crawl(cfg: Config) -> tuple[list[Repo], list[Problem]]:
+def crawl(cfg: Config, select: Callable[[str], bool] | None = None) -> tuple[list[Repo], list[Problem]]:
+    """The configured repos; with ``select``, only those whose name it accepts (a shard's slice:
+    manifest repos it rejects are not even fetched)."""
     repos: list[Repo] = []
     problems: list[Problem] = []
     folders = list(cfg.repos_dirs)
@@ -45,9 +48,11 @@ def crawl(cfg: Config) -> tuple[list[Repo], list[Problem]]:
     if cfg.org_dir:
         repos.append(Repo(cfg.org_dir.name, cfg.org_dir.resolve()))
     if cfg.manifest:
-        fetched, errors = crawl_manifest(cfg.manifest, cfg.cache_dir / "repos")
+        fetched, errors = crawl_manifest(cfg.manifest, cfg.cache_dir / "repos", select)
         repos += fetched
         problems += [Problem("error", f"could not fetch {e}") for e in errors]
+    if select:
+        repos = [r for r in repos if select(r.name)]
     seen: dict[str, Repo] = {}
     for repo in repos:
         if repo.name in seen:
