@@ -119,6 +119,9 @@ class Draft:
     # Set when a problem already explains a missing owner (the file that
     # names it did not parse): one mistake, one problem.
     owner_explained: bool = False
+    # Terraform drafts: the addresses of the blocks this one's expressions
+    # mention (resources, data sources, modules), for folding and linking.
+    references: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -63,7 +63,9 @@ def corpus():
             problems[(p.repo, p.file)].append(p)
         for d in result.drafts:
             ann = d.entity["metadata"]["annotations"]
-            drafted.add((ann["lookout/repo"], ann["lookout/file"], ann["lookout/terraform-address"]))
+            # An instance of a count/for_each block (x.y[0], x.y["k"]) stands for its block.
+            block = ann["lookout/terraform-address"].split("[", 1)[0]
+            drafted.add((ann["lookout/repo"], ann["lookout/file"], block))
             if d.entity["kind"] == "Resource":
                 assert ann["lookout/terraform-address"] and ann["lookout/terraform-type"]
     seconds = time.monotonic() - start

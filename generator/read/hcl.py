@@ -9,7 +9,8 @@ line, and nothing else from that file is read or reported.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,17 +33,33 @@ class Block:
     attr_lines: dict[str, int] = field(default_factory=dict)
     children: list[Block] = field(default_factory=list)   # nested blocks, in order
     file: str = ""                  # repo-relative, set by whoever read the file
+    # One instance of a count/for_each block: its key (count.index or each.key)
+    # and the scope that knows it. None for the block itself.
+    key: Any = None
+    scope: Any = None
 
     def line_of(self, attr: str | None) -> int:
         """The line of an attribute of the body, else of the block itself."""
         return self.attr_lines.get(attr, self.line) if attr else self.line
 
     @property
-    def address(self) -> str:
-        """Terraform's address: ``aws_s3_bucket.logs``, ``data.x.y``, ``module.db``."""
+    def base_address(self) -> str:
+        """Terraform's address of the block: ``aws_s3_bucket.logs``, ``data.x.y``, ``module.db``."""
         if self.type == "module":
             return "module." + ".".join(self.labels)
         return ("data." if self.type == "data" else "") + ".".join(self.labels)
+
+    @property
+    def address(self) -> str:
+        """The instance's address: ``aws_s3_bucket.d[0]``, ``aws_sqs_queue.c["high"]``."""
+        if self.key is None:
+            return self.base_address
+        key = self.key
+        return f"{self.base_address}[{key}]" if isinstance(key, int) else \
+            f"{self.base_address}[{json.dumps(key, ensure_ascii=False)}]"
+
+    def instance(self, key: Any, scope: Any) -> Block:
+        return replace(self, key=key, scope=scope)
 
     def expressions(self) -> list[Node]:
         """Every attribute expression of the block and of its nested blocks."""

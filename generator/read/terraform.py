@@ -24,12 +24,14 @@ from generator.read.resource_types import (
     TypeSpec, entity_name, is_service_module, resource_module, resource_type, tag_name,
 )
 from generator.read.tfeval import Scope
+from generator.read.tfexpand import expand
 from generator.read.tfvalues import Unknown, describe
 
 API_VERSION = "backstage.io/v1alpha1"
 # Which module a Resource read from a resource module came from.
 ANN_MODULE_SOURCE = "lookout/terraform-module-source"
 _LINK_KEYS = ("url", "title", "icon", "type")
+_NOT_BLOCKS = frozenset(("var", "local", "each", "count", "path", "terraform", "self"))
 _ABSENT = object()
 
 
@@ -51,6 +53,10 @@ class _Reader:
 
     def loc(self, b: Block, attr: str | None = None) -> Location:
         return Location(self.repo.name, b.file, b.line_of(attr))
+
+    def sc(self, d: Block) -> Scope:
+        """The scope an instance is evaluated in (count.index / each.* known), else the folder's."""
+        return d.scope or self.scope
 
     def problem(self, severity: Severity, message: str, loc: Location | None, ref: str | None = None) -> None:
         self.out.problems.append(Problem.at(severity, message, loc, ref))
@@ -90,7 +96,7 @@ class _Reader:
         """An attribute resolved, or _ABSENT when missing or unresolvable (that is reported)."""
         if attr not in d.body:
             return _ABSENT
-        value = self.scope.evaluate(d.body[attr])
+        value = self.sc(d).evaluate(d.body[attr])
         if isinstance(value, Unknown):
             self.problem("warning", f'{d.address}: "{attr}" does not resolve: {value}; {then}',
                          self.loc(d, attr), ref)
@@ -221,7 +227,7 @@ class _Reader:
         strings = []
         for item in items:
             if isinstance(item, Template):
-                value = self.scope.evaluate(item)
+                value = self.sc(d).evaluate(item)
                 if isinstance(value, str):
                     strings.append(value)
         if strings:
@@ -241,7 +247,7 @@ class _Reader:
             value: Any = d.body.get(top, _ABSENT)
             if value is _ABSENT:
                 continue
-            value = self.scope.evaluate(value)
+            value = self.sc(d).evaluate(value)
             for key in rest.split(".") if rest else ():
                 if isinstance(value, dict):
                     value = value.get(key, _ABSENT)
@@ -272,13 +278,16 @@ class _Reader:
         if physical and name is None:
             why = f"its physical name {physical!r} has nothing usable as an entity name"
         if name is None:
-            name = entity_name(f"{service}-{d.labels[-1]}") or service
+            key = "" if d.key is None else f"-{d.key}"
+            name = entity_name(f"{service}-{d.labels[-1]}{key}") or service
             if why:
                 notes.append((severity, f"{d.address}: {why}; named {name!r}"))
         if name.lower() in self.taken:
             # A queue and a topic called "orders" in one folder are common; a
             # Resource may be named once per namespace, so the later one yields.
-            base = entity_name(f"{name}-{spec.type if spec else tf_type}") or name
+            # Instances of one block (a Name tag shared by count = 2) differ by their key.
+            suffix = spec.type if spec else tf_type
+            base = entity_name(f"{name}-{suffix if d.key is None else d.key}") or name
             unique, n = base, 2
             while unique.lower() in self.taken:
                 unique, n = entity_name(f"{base[:58]}-{n}") or f"{base[:58]}-{n}", n + 1
@@ -301,7 +310,7 @@ class _Reader:
         if physical:
             meta["annotations"][ANN_PHYSICAL_NAME] = physical
         if d.type == "module":
-            meta["annotations"][ANN_MODULE_SOURCE] = str(self.scope.evaluate(d.body.get("source")))
+            meta["annotations"][ANN_MODULE_SOURCE] = str(self.sc(d).evaluate(d.body.get("source")))
         out: dict[str, Any] = {"type": spec.type if spec else tf_type}
         owner = self.owner_tag(d, ref, owner)
         if owner:
@@ -312,7 +321,7 @@ class _Reader:
 
     def owner_tag(self, d: Block, ref: str, default: str | None) -> str | None:
         """An ``owner``/``Owner`` tag overrides the service owner."""
-        tags = self.scope.evaluate(d.body.get("tags"))
+        tags = self.sc(d).evaluate(d.body.get("tags"))
         key = next((k for k in tags if k.lower() == "owner"), None) if isinstance(tags, dict) else None
         if key is None:
             return default  # no tag, or tags computed (merge(...)): the service owner it is
@@ -327,17 +336,26 @@ class _Reader:
                          f"{describe(value)}; the Resource is left without an owner", self.loc(d, "tags"), ref)
         return None
 
-    def references(self, d: Block) -> list[str]:
-        """Addresses of this folder's resources that ``d`` mentions anywhere."""
+    def references(self, d: Block, all_blocks: bool = False) -> list[str]:
+        """Block addresses ``d`` mentions anywhere, in source order: this folder's
+        resources, or with ``all_blocks`` any resource, data source or module."""
         found: list[tuple[int, str]] = []
         for expr in d.expressions():
             for node in walk(expr):
-                if isinstance(node, GetAttr) and isinstance(node.obj, Var):
-                    address = f"{node.obj.name}.{node.name}"
-                    if address in self.resource_names and address != d.address:
-                        found.append((node.line, address))
+                if not isinstance(node, GetAttr):
+                    continue
+                obj = node.obj
+                if isinstance(obj, Var):
+                    root = obj.name
+                    # A resource type always has its provider's prefix ("aws_"); this
+                    # keeps for-expression variables (s.name) out.
+                    if root == "module" or ("_" in root and root not in _NOT_BLOCKS):
+                        found.append((node.line, f"{root}.{node.name}"))
+                elif isinstance(obj, GetAttr) and isinstance(obj.obj, Var) and obj.obj.name == "data":
+                    found.append((node.line, f"data.{obj.name}.{node.name}"))
         found.sort(key=lambda item: item[0])    # nested blocks come after attributes in the body
-        return list(dict.fromkeys(address for _, address in found))
+        own = d.base_address
+        return list(dict.fromkeys(a for _, a in found if a != own and (all_blocks or a in self.resource_names)))
 
     def lookup(self, d: Block, components: list[Draft]) -> None:
         spec = resource_type(d.labels[0], self.cfg)
@@ -377,21 +395,31 @@ class _Reader:
                 continue
             seen[d.address] = d
             if b.type == "resource":
-                resources.append((d, resource_type(b.labels[0], self.cfg)))
+                spec = resource_type(b.labels[0], self.cfg)
+                resources.extend((inst, spec) for inst in self.instances(d))
             elif b.type == "data":
-                data.append(d)
+                data.extend(self.instances(d))
             else:
                 # Terraform requires a literal source, so anything else is not ours to judge.
                 source = self.scope.evaluate(b.body.get("source"))
                 if isinstance(source, str) and is_service_module(source, self.cfg):
                     services.append(d)
                 elif isinstance(source, str) and (spec := resource_module(source, self.cfg)):
-                    resources.append((d, spec))
+                    resources.extend((inst, spec) for inst in self.instances(d))
         return services, resources, data
+
+    def instances(self, d: Block) -> list[Block]:
+        """count / for_each expanded (tfexpand); its problems go to the block's meta-argument."""
+        found, notes = expand(d, self.scope)
+        for severity, message, attr in notes:
+            self.problem(severity, message, self.loc(d, attr))
+        return found
 
     def run(self) -> None:
         services, resources, data = self.classify()
-        self.resource_names = {d.address: "" for d, _ in resources}
+        # Block address -> the entity names of its instances: a reference to
+        # aws_sqs_queue.c is a dependency on every instance of it.
+        self.resource_names = {d.base_address: [] for d, _ in resources}
         repo_name = entity_name(self.repo.name) or "repo"
         components = []
         for i, d in enumerate(services):
@@ -404,17 +432,19 @@ class _Reader:
         drafts = []
         for d, spec in resources:
             draft = self.resource(d, spec, service, owner)
-            self.resource_names[d.address] = draft.entity["metadata"]["name"]
+            self.resource_names[d.base_address].append(draft.entity["metadata"]["name"])
             drafts.append((d, draft))
         for d, draft in drafts:
-            refs = [f"resource:{self.resource_names[a]}" for a in self.references(d)]
+            draft.references = self.references(d, all_blocks=True)
+            refs = [f"resource:{name}" for a in draft.references if a in self.resource_names
+                    for name in self.resource_names[a] if name != draft.entity["metadata"]["name"]]
             if refs:
-                draft.entity["spec"]["dependsOn"] = refs
+                draft.entity["spec"]["dependsOn"] = list(dict.fromkeys(refs))
         for d in data:
             self.lookup(d, components)
         for draft in components:
             deps = draft.entity["spec"].get("dependsOn", [])
-            deps += [f"resource:{name}" for name in self.resource_names.values()]
+            deps += [f"resource:{name}" for names in self.resource_names.values() for name in names]
             if deps:
                 draft.entity["spec"]["dependsOn"] = list(dict.fromkeys(deps))
         if self.unreadable and not components:
