@@ -295,5 +295,52 @@ def export_backstage_cmd(out, config_file, repos) -> None:
                f"entities) under {out}; {len(report.left_out)} left out")
 
 
+@main.command("migrate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--dry-run", is_flag=True, help="Print the diff of what would be written; write nothing.")
+@click.option("--force", is_flag=True, help="Overwrite an existing .af/service.tf.")
+@click.option("--report", "report_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write a migration report (JSON, or Markdown for a .md file).")
+@click.option("--module-source", default=None, help="The service module's source (default: the .af contract's).")
+@click.option("--set", "values", multiple=True, metavar="KEY=VALUE",
+              help="A service module input to set (e.g. lifecycle=production). Repeatable.")
+@config_option
+@repos_option
+def migrate_cmd(paths, dry_run, force, report_file, module_source, values, config_file, repos) -> None:
+    """Move repos from catalog-info.yaml into .af/service.tf, in three checked steps.
+
+    PATHS are repos, or folders of repos. Each repo is checked against all
+    the others (and --repos): the new files must parse, map to valid
+    entities and give the same refs, owners and relations as before.
+    """
+    from generator.crawl import CrawlError, repos_in_folder
+    from generator.migrate import DEFAULT_SOURCE, Options, expand, migrate_all, write_report
+
+    cfg = _config(config_file)
+    pairs = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UserError(f"--set {item!r}: expected KEY=VALUE")
+        pairs[key] = value
+    opts = Options(dry_run=dry_run, force=force, module_source=module_source or DEFAULT_SOURCE, values=pairs)
+    try:
+        targets = expand(list(paths))
+        context = [r for folder in repos for r in repos_in_folder(folder)]
+    except CrawlError as exc:
+        raise UserError(str(exc)) from None
+    if not targets:
+        raise UserError(f"no repositories in {', '.join(map(str, paths))}")
+    reports = migrate_all(targets, context, cfg.read, opts, say=click.echo)
+    if report_file:
+        write_report(reports, report_file)
+    counts: dict[str, int] = {}
+    for r in reports:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    click.echo("migrate: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+    if counts.get("failed"):
+        sys.exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
