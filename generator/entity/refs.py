@@ -6,6 +6,7 @@ entity's own. The canonical form is lower-case ``kind:namespace/name``.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,9 +55,62 @@ def parse_ref(raw: Any, default_kind: str | None = None, default_namespace: str 
     return EntityRef(kind.lower(), namespace.lower(), name.lower())
 
 
-def entity_ref(entity: dict) -> str:
-    """The canonical ref of a Backstage-shaped entity dict."""
-    meta = entity.get("metadata") or {}
+def js_falsy(v: Any) -> bool:
+    """JavaScript's falsy values as JSON holds them: null, false, 0, ""."""
+    return v is None or v is False or v == "" or (type(v) in (int, float) and v == 0)
+
+
+def parse_backstage_ref(raw: Any, default_kind: str | None = None,
+                        default_namespace: str = "default") -> EntityRef:
+    """catalog-model's ``parseEntityRef``, rule for rule (its messages too).
+
+    A string splits at its first ``:`` (unless a ``/`` comes first) and its
+    first ``/``; the name keeps any later ``:`` or ``/``. A map is
+    ``{kind, namespace, name}``. No trimming: ``" x"`` names `` x``. The
+    key is lower-cased, as ``stringifyEntityRef`` compares.
+    """
+    if js_falsy(raw):
+        raise RefError("Entity reference must not be empty")
+    kind: Any
+    namespace: Any
+    name: Any
+    if isinstance(raw, str):
+        colon, slash = raw.find(":"), raw.find("/")
+        if slash != -1 and slash < colon:
+            colon = -1
+        kind = None if colon == -1 else raw[:colon]
+        namespace = None if slash == -1 else raw[colon + 1:slash]
+        name = raw[max(colon + 1, slash + 1):]
+        if kind == "" or namespace == "" or name == "":
+            raise RefError(f'Entity reference "{raw}" was not on the form [<kind>:][<namespace>/]<name>')
+        kind = default_kind if kind is None else kind
+        namespace = default_namespace if namespace is None else namespace
+    else:
+        fields = raw if isinstance(raw, dict) else {}
+        kind = fields.get("kind", default_kind) if fields.get("kind") is not None else default_kind
+        namespace = fields.get("namespace") if fields.get("namespace") is not None else default_namespace
+        name = fields.get("name")
+    textual = json.dumps(raw, separators=(",", ":"), default=str) if not isinstance(raw, str) else json.dumps(raw)
+    if js_falsy(kind):
+        raise RefError(f"Entity reference {textual} had missing or empty kind "
+                       '(e.g. did not start with "component:" or similar)')
+    if js_falsy(namespace):
+        raise RefError(f"Entity reference {textual} had missing or empty namespace")
+    if js_falsy(name):
+        raise RefError(f"Entity reference {textual} had missing or empty name")
+    return EntityRef(str(kind).lower(), str(namespace).lower(), str(name).lower())
+
+
+def entity_ref(entity: Any) -> str:
+    """The canonical ref of a Backstage-shaped entity dict.
+
+    Total on any shape (a malformed draft is sorted and reported before it is
+    rejected): what is not a map counts as missing."""
+    if not isinstance(entity, dict):
+        entity = {}
+    meta = entity.get("metadata")
+    if not isinstance(meta, dict):
+        meta = {}
     kind = str(entity.get("kind", ""))
     ns = str(meta.get("namespace") or "default")
     return f"{kind}:{ns}/{meta.get('name', '')}".lower()

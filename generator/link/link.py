@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.entity.refs import RefError, entity_ref, parse_ref
+from generator.entity.refs import RefError, entity_ref, js_falsy, parse_backstage_ref
 from generator.entity.relations import FIELD_RELATIONS
 from generator.entity.rules import validate_entity
 from generator.graph import dependency_cycles
@@ -96,7 +96,7 @@ class _Linker:
         draft = self.drafts[ref]
         own_ns = self.entities[ref]["metadata"].get("namespace", "default")
         try:
-            target = parse_ref(raw, default_kind, own_ns).key
+            target = parse_backstage_ref(raw, default_kind, own_ns).key
         except RefError as exc:
             self.problems.append(Problem.at("error", f"spec.{spec_field}: {exc}", draft.location, ref))
             return None
@@ -127,6 +127,8 @@ class _Linker:
                 if fkind != kind or fname not in spec:
                     continue
                 raw = spec[fname]
+                if js_falsy(raw):  # Backstage emits no relation for null, "", 0, false
+                    continue
                 values = raw if isinstance(raw, list) else [raw]
                 if rel.many and not isinstance(raw, list) or not rel.many and isinstance(raw, list):
                     self.problems.append(Problem.at(

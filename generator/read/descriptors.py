@@ -22,6 +22,7 @@ from collections import deque
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from generator.entity.refs import js_falsy
 from generator.model import (ANN_FILE, ANN_LINE, ANN_MANAGED_BY, ANN_ORIGIN, ANN_REPO, Draft,
                              Location, Problem, ReadResult, Repo)
 from generator.read.yamlsafe import YamlFailure, load_documents, load_single
@@ -154,7 +155,7 @@ def _stamp(entity: dict[str, Any], repo: Repo, loc: Location, origin: str, names
         return
     if "namespace" not in meta:
         meta["namespace"] = namespace
-    if meta.get("annotations") is None:
+    if js_falsy(meta.get("annotations")):  # null, "", 0, false: none, as Backstage's ingestion reads them
         meta["annotations"] = {}
     annotations = meta["annotations"]
     if not isinstance(annotations, dict):

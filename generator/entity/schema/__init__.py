@@ -33,11 +33,20 @@ def docs() -> dict[str, dict[str, Any]]:
     return docs
 
 
+# The kind schemas that catalog-backend's BuiltinKindsEntityProcessor checks
+# (its ``validators`` list). The package ships more (AiResource, the
+# mcp-server API) that no default processor recognises; they are vendored
+# with the rest but do not make a kind known.
+BUILTIN_KINDS = ("ApiV1alpha1", "ComponentV1alpha1", "ResourceV1alpha1", "GroupV1alpha1",
+                 "LocationV1alpha1", "UserV1alpha1", "SystemV1alpha1", "DomainV1alpha1")
+
+
 @lru_cache(maxsize=1)
 def kind_table() -> dict[tuple[str, str], str]:
-    """(kind, apiVersion) -> schema $id, read from each kind schema's enums."""
+    """(kind, apiVersion) -> schema $id, read from each builtin kind schema's enums."""
     table: dict[tuple[str, str], str] = {}
-    for sid, doc in docs().items():
+    for sid in BUILTIN_KINDS:
+        doc = docs()[sid]
         for part in doc.get("allOf", []):
             props = part.get("properties", {}) if isinstance(part, dict) else {}
             kinds = props.get("kind", {}).get("enum", [])
