@@ -90,14 +90,11 @@ def parse_backstage_ref(raw: Any, default_kind: str | None = None,
         kind = fields.get("kind", default_kind) if fields.get("kind") is not None else default_kind
         namespace = fields.get("namespace") if fields.get("namespace") is not None else default_namespace
         name = fields.get("name")
-    textual = json.dumps(raw, separators=(",", ":"), default=str) if not isinstance(raw, str) else json.dumps(raw)
-    if js_falsy(kind):
-        raise RefError(f"Entity reference {textual} had missing or empty kind "
-                       '(e.g. did not start with "component:" or similar)')
-    if js_falsy(namespace):
-        raise RefError(f"Entity reference {textual} had missing or empty namespace")
-    if js_falsy(name):
-        raise RefError(f"Entity reference {textual} had missing or empty name")
+    for part, value in (("kind", kind), ("namespace", namespace), ("name", name)):
+        if js_falsy(value):
+            textual = json.dumps(raw, separators=(",", ":"), default=str)
+            hint = ' (e.g. did not start with "component:" or similar)' if part == "kind" else ""
+            raise RefError(f"Entity reference {textual} had missing or empty {part}{hint}")
     return EntityRef(str(kind).lower(), str(namespace).lower(), str(name).lower())
 
 
