@@ -21,7 +21,8 @@ INVALID = "backstage__backstage/packages/catalog-model/examples/components/inval
 # in the snapshot (AiResource.v1alpha1*.schema.json, API.v1alpha1.mcp-server /
 # ai-model-server.schema.json). Listed so that a schema update shows up here.
 NEWER_THAN_SCHEMAS = {
-    ("AiResource", None),                     # kind unknown to the snapshot
+    ("AiResource", None),                     # no default processor recognises the kind
+    ("Environment", None),                    # in Backstage's main branch, not in the released package
     ("API", "mcp-server"),                    # v1alpha1 API without `definition`
     ("API", "ai-model-server"),
 }
@@ -98,7 +99,7 @@ def test_backstage_accepts_what_its_examples_mean_to_be_valid(corpus: dict[str, 
                 else:
                     assert messages == [], (rel, draft.location.line, messages)
                     accepted += 1
-    assert accepted > 90
+    assert accepted >= 90
 
 
 def test_following_the_example_locations(corpus: dict[str, Repo], tmp_path: Path) -> None:
