@@ -455,3 +455,18 @@ def test_a_broken_service_file_is_one_problem_not_one_ownerless_warning_per_reso
     assert [m for m in messages_ if "ownerless" in m] == []
     (syntax,) = [p for p in catalog.problems if p.severity == "error"]
     assert syntax.line == 4 and "expected a value after `=`" in syntax.message
+
+
+def test_file_functions_read_the_repo_relative_to_af_and_nothing_outside(tmp_path):
+    (tmp_path / "secret.txt").write_text("outside")
+    files = {"names.txt": "orders-from-file\n",
+             "q.tf": 'resource "aws_sqs_queue" "a" {\n  name = trimspace(file("${path.module}/names.txt"))\n}\n'
+                     'resource "aws_sqs_queue" "b" {\n  name = file("../../secret.txt")\n}\n'
+                     'resource "aws_sqs_queue" "c" {\n  name = fileexists("/etc/passwd") ? "yes" : "no"\n}\n'}
+    result = read(tmp_path, files)
+    ents = by_address(result)
+    assert ents["aws_sqs_queue.a"]["metadata"]["name"] == "orders-from-file"
+    assert ents["aws_sqs_queue.b"]["metadata"]["name"] == "orders-repo-b"
+    assert "outside the repository" in " ".join(messages(result))
+    assert "outside" not in ents["aws_sqs_queue.b"]["metadata"].get("title", "")
+    assert ents["aws_sqs_queue.c"]["metadata"]["name"] == "orders-repo-c"

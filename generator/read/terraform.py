@@ -25,6 +25,7 @@ from generator.read.resource_types import (
 )
 from generator.read.tfeval import Scope
 from generator.read.tfexpand import expand
+from generator.read.tffiles import RepoFiles
 from generator.read.tfvalues import Unknown, describe
 
 API_VERSION = "backstage.io/v1alpha1"
@@ -88,7 +89,7 @@ class _Reader:
                                               "no value in terraform.tfvars or *.auto.tfvars")
             elif d.type == "locals":
                 locals_raw.update(d.body)
-        self.scope = Scope(variables, locals_raw)
+        self.scope = Scope(variables, locals_raw, RepoFiles(self.repo.path, self.af))
 
     # -- checked attribute access ---------------------------------------------------------
 
