@@ -186,6 +186,8 @@ class EntityPageBuilder:
         sections.extend(self.rel_table(r, targets, base, ref) for r, targets in groups
                         if diagram.rel_anchor(r) not in covered and r not in about)
         v["about_anchors"] = [diagram.rel_anchor(r) for r in sorted(about) if r in rel]
+        if spec.get("terraformBlocks"):
+            sections.append(self._terraform_blocks(ref, spec["terraformBlocks"]))
         v["sections"] = sections
         v["sections_html"] = Markup("").join(s["html"] for s in sections)
         return v
@@ -311,6 +313,24 @@ class EntityPageBuilder:
         else:
             out["groups"] = join(link(r, base) for r in rel.get("memberOf", []))
         return out
+
+    def _terraform_blocks(self, ref: str, blocks: Any) -> dict[str, Any]:
+        """The supporting blocks folded into this Resource (read/fold.py), each linked to its source."""
+        repo = self.ix.ann(ref, ANN_REPO)
+        rows = []
+        for b in blocks if isinstance(blocks, list) else []:
+            if not isinstance(b, dict):
+                continue
+            where = f"{_str(b.get('file'))}:{_str(b.get('line'))}" if b.get("line") else _str(b.get("file"))
+            url = safe_url(self.ix.source_url(repo, b.get("file"), b.get("line"))) if repo and b.get("file") else None
+            cell = f'<a href="{escape(url)}" rel="noopener nofollow">{escape(where)}</a>' if url else escape(where)
+            rows.append(f"<tr><td><code>{escape(_str(b.get('address')))}</code></td>"
+                        f"<td>{escape(_str(b.get('type')))}</td><td>{cell}</td></tr>")
+        html = ('<section class="lk-section" id="terraform-blocks">\n'
+                f'<h3>Configured by <span class="lk-count">{len(rows):,}</span></h3>\n'
+                "<table>\n<thead><tr><th>Terraform block</th><th>Type</th><th>Where</th></tr></thead>\n<tbody>"
+                + "".join(rows) + "</tbody>\n</table>\n</section>\n")
+        return {"id": "terraform-blocks", "anchors": [], "total": len(rows), "shown": len(rows), "html": Markup(html)}
 
     def _source(self, ref: str) -> dict[str, Any] | None:
         repo, file, line = (self.ix.ann(ref, k) for k in (ANN_REPO, ANN_FILE, ANN_LINE))

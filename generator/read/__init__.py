@@ -11,10 +11,11 @@ from generator.safefs import is_plain_file, recording
 def read_repo(repo: Repo, cfg: ReadConfig) -> ReadResult:
     # Imported here so that a worker process pays for the readers only when it reads.
     from generator.read.descriptors import read_descriptors
+    from generator.read.fold import fold
     from generator.read.terraform import read_terraform
 
     result = ReadResult()
-    for reader in (lambda: read_terraform(repo, cfg), lambda: read_descriptors(repo, cfg.namespace)):
+    for reader in (lambda: fold(read_terraform(repo, cfg), cfg), lambda: read_descriptors(repo, cfg.namespace)):
         try:
             result.extend(reader())
         except Exception as exc:  # a reader bug must cost one repo, not the build

@@ -12,6 +12,7 @@ module: that is why the three tables share their type strings.
 """
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import re
 from dataclasses import dataclass
@@ -206,3 +207,82 @@ def tag_name(text: str) -> str | None:
     """``text`` as a valid Backstage tag: "Node JS" -> "node-js"."""
     slug = re.sub(r"[^a-z0-9:+#]+", "-", text.lower()).strip("-")[:63].strip("-")
     return slug if slug and _TAG_OK.match(slug) else None
+
+
+# Terraform types that configure another resource rather than being one a
+# person would name: they are folded into the Resource they belong to (see
+# generator/read/fold.py) and listed on its page. ``*`` matches any run of
+# characters. lookout.yaml's ``resource_parts`` adds patterns (true) or keeps
+# a matching type as a Resource of its own (false).
+BUILTIN_PARTS: tuple[str, ...] = (
+    # S3: a bucket's settings are resources of their own since AWS provider v4
+    "aws_s3_bucket_*", "aws_s3_object", "aws_s3_bucket_object",
+    # IAM: policies, their attachments, instance profiles
+    "aws_iam_policy", "aws_iam_role_policy", "aws_iam_*_policy_attachment", "aws_iam_policy_attachment",
+    "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_instance_profile",
+    "aws_iam_openid_connect_provider",
+    # secrets and keys
+    "aws_secretsmanager_secret_version", "aws_secretsmanager_secret_rotation", "aws_secretsmanager_secret_policy",
+    "aws_kms_key", "aws_kms_alias", "aws_kms_grant", "aws_kms_key_policy", "aws_ssm_parameter",
+    # queues, topics, functions, logs, events: policies, subscriptions, permissions
+    "aws_sqs_queue_policy", "aws_sqs_queue_redrive_policy", "aws_sqs_queue_redrive_allow_policy",
+    "aws_sns_topic_policy", "aws_sns_topic_subscription", "aws_lambda_permission", "aws_lambda_alias",
+    "aws_lambda_function_event_invoke_config", "aws_lambda_event_source_mapping",
+    "aws_lambda_provisioned_concurrency_config", "aws_lambda_function_url", "aws_lambda_layer_version",
+    "aws_cloudwatch_log_stream", "aws_cloudwatch_log_subscription_filter", "aws_cloudwatch_log_metric_filter",
+    "aws_cloudwatch_event_target", "aws_cloudwatch_log_resource_policy",
+    # networking details of something else
+    "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule",
+    "aws_route", "aws_route_table_association", "aws_ec2_tag", "aws_placement_group", "aws_eip_association",
+    "aws_network_interface_attachment", "aws_volume_attachment", "aws_lb_listener", "aws_lb_listener_rule",
+    "aws_lb_target_group_attachment",
+    # data store and cluster settings
+    "aws_db_subnet_group", "aws_db_parameter_group", "aws_db_option_group", "aws_rds_cluster_instance",
+    "aws_rds_cluster_parameter_group", "aws_elasticache_subnet_group", "aws_elasticache_parameter_group",
+    "aws_msk_configuration", "aws_msk_scram_secret_association", "aws_dynamodb_table_item",
+    "aws_ecr_lifecycle_policy", "aws_ecr_repository_policy", "aws_eks_addon", "aws_eks_access_entry",
+    "aws_eks_access_policy_association", "aws_eks_identity_provider_config",
+    "aws_api_gateway_resource", "aws_api_gateway_method*", "aws_api_gateway_integration*",
+    "aws_api_gateway_deployment", "aws_api_gateway_stage", "aws_apigatewayv2_route", "aws_apigatewayv2_integration",
+    "aws_apigatewayv2_stage", "aws_apigatewayv2_deployment", "aws_route53_record",
+    # Google Cloud IAM bindings
+    "google_*_iam_member", "google_*_iam_binding", "google_*_iam_policy",
+    # Terraform's own helpers: random names, waits, files, no-ops
+    "random_*", "null_resource", "terraform_data", "time_*", "local_file", "local_sensitive_file",
+    "tls_private_key", "tls_self_signed_cert",
+    # on-call and monitoring details
+    "pagerduty_service_integration", "pagerduty_team_membership", "pagerduty_user_contact_method",
+    "pagerduty_user_notification_rule", "pagerduty_service_dependency", "pagerduty_event_orchestration_*",
+    "pagerduty_tag_assignment", "pagerduty_service_custom_field_value", "datadog_monitor_notification_rule",
+    "datadog_slo_correction", "kafka_acl",
+)
+
+
+# A part that refers to several Resources belongs to this type among them
+# (an event source mapping names a queue and a function; it is the function's).
+PART_OWNERS: dict[str, str] = {
+    "aws_lambda_event_source_mapping": "aws_lambda_function",
+    "aws_lambda_permission": "aws_lambda_function",
+    "aws_cloudwatch_event_target": "aws_cloudwatch_event_rule",
+    "aws_sns_topic_subscription": "aws_sns_topic",
+    "aws_iam_role_policy_attachment": "aws_iam_role",
+    "aws_iam_role_policy": "aws_iam_role",
+    "aws_cloudwatch_log_subscription_filter": "aws_cloudwatch_log_group",
+}
+
+
+def is_part(tf_type: str, cfg: ReadConfig) -> bool:
+    """Whether blocks of ``tf_type`` fold into the Resource they belong to.
+
+    lookout.yaml decides first (an exact type, then the first matching
+    pattern); a type of the naming table or a module is never a part unless
+    configured so.
+    """
+    if tf_type in cfg.resource_parts:
+        return cfg.resource_parts[tf_type]
+    for pattern, fold in cfg.resource_parts.items():
+        if fnmatch.fnmatchcase(tf_type, pattern):
+            return fold
+    if tf_type in BUILTIN_TYPES or tf_type == "module":
+        return False
+    return any(fnmatch.fnmatchcase(tf_type, pattern) for pattern in BUILTIN_PARTS)

@@ -21,7 +21,7 @@ from generator.model import (
 from generator.read.hcl import Block, read_folder
 from generator.read.hclast import GetAttr, Template, TupleCons, Var, walk
 from generator.read.resource_types import (
-    TypeSpec, entity_name, is_service_module, resource_module, resource_type, tag_name,
+    TypeSpec, entity_name, is_part, is_service_module, resource_module, resource_type, tag_name,
 )
 from generator.read.tfeval import Scope
 from generator.read.tfexpand import expand
@@ -431,10 +431,14 @@ class _Reader:
         owner = first["spec"].get("owner") if first else None
         self.system = first["spec"].get("system") if first else None
         drafts = []
-        for d, spec in resources:
+        # Blocks that fold into another Resource (read/fold.py) choose their names last,
+        # so that a versioning block never takes the name its bucket wants.
+        for d, spec in sorted(resources, key=lambda item: _folds(item[0], self.cfg)):
             draft = self.resource(d, spec, service, owner)
             self.resource_names[d.base_address].append(draft.entity["metadata"]["name"])
             drafts.append((d, draft))
+        order = {id(d): i for i, (d, _) in enumerate(resources)}
+        drafts.sort(key=lambda item: order[id(item[0])])
         for d, draft in drafts:
             draft.references = self.references(d, all_blocks=True)
             refs = [f"resource:{name}" for a in draft.references if a in self.resource_names
@@ -455,6 +459,10 @@ class _Reader:
                 draft.owner_explained = "owner" not in draft.entity["spec"]
         self.out.drafts.extend(components)
         self.out.drafts.extend(draft for _, draft in drafts)
+
+
+def _folds(d: Block, cfg: ReadConfig) -> bool:
+    return d.type == "resource" and is_part(d.labels[0], cfg)
 
 
 def read_terraform(repo: Repo, cfg: ReadConfig, af_dir: str = ".af") -> ReadResult:
