@@ -270,6 +270,28 @@ def test_placeholder_bad_json_and_missing_file(repo: Repo) -> None:
     assert any("$json" in m and "JSON" in m for m in msgs) and any("does not exist" in m for m in msgs)
 
 
+def test_a_file_a_placeholder_reads_is_not_a_descriptor(repo: Repo) -> None:
+    """.af/openapi.yaml beside the API that $text-includes it: content, not an entity to report.
+    The referencing file sorts after the referenced one, so the order of reading does not matter."""
+    write(repo.path, ".af/a-openapi.yaml", "openapi: 3.0.0\ninfo: {title: Orders, version: '1'}\npaths: {}\n")
+    write(repo.path, ".af/b-schema.yaml", "type: object\n  bad: [indent\n")  # $yaml of it fails: one error
+    write(repo.path, ".af/z-api.yaml", entity("orders-api", kind="API",
+                                              extra="  definition:\n    $text: ./a-openapi.yaml\n"
+                                                    "  schema:\n    $yaml: ./b-schema.yaml\n"))
+    write(repo.path, ".af/stray.yaml", "just: data\n")  # referenced by nothing: still reported
+    result = read_descriptors(repo)
+    assert names(result) == ["orders-api"]
+    [api] = result.drafts
+    assert api.entity["spec"]["definition"].startswith("openapi: 3.0.0\n")
+    by_file: dict[str, list[str]] = {}
+    for p in result.problems:
+        by_file.setdefault(p.file, []).append(p.message)
+    assert set(by_file) == {".af/z-api.yaml", ".af/stray.yaml"}
+    assert by_file[".af/stray.yaml"] == ["not an entity: the document has no 'kind'"]
+    [yaml_error] = by_file[".af/z-api.yaml"]
+    assert yaml_error.startswith("Placeholder $yaml './b-schema.yaml': failed to parse YAML")
+
+
 # --- Location entities ------------------------------------------------------
 
 def location(name: str, targets: list[str], typ: str | None = None) -> str:

@@ -42,25 +42,37 @@ _MAGIC = re.compile(r"[*?\[]")
 
 
 def read_descriptors(repo: Repo, namespace: str = "default") -> ReadResult:
-    """Every descriptor of ``repo``: the root files, then Location targets, each file once."""
-    result = ReadResult()
+    """Every descriptor of ``repo``: the root files, then Location targets, each file once.
+
+    A file that a placeholder (``$text``/``$json``/``$yaml``) of another file
+    reads, such as ``.af/openapi.yaml`` beside ``.af/api.yaml``, is content,
+    not a descriptor: it is not read as one (no "not an entity" for an OpenAPI
+    document). Any other YAML file under ``.af`` is read and reported.
+    """
     roots = list_files(repo.path, AF_DIR, YAML_SUFFIXES)
     if lexists(repo.path, ROOT_DESCRIPTOR):
         roots.append(ROOT_DESCRIPTOR)
     queue: deque[tuple[str, str]] = deque((rel, rel) for rel in roots)  # (file, origin file)
     seen = {_identity(repo, rel) for rel in roots}
+    per_file: list[tuple[str, ReadResult]] = []
+    referenced: set[str] = set()
     while queue:
         rel, origin = queue.popleft()
-        found, locations = _read_file(repo, rel, namespace, origin)
-        result.extend(found)
+        found, locations, targets_read = _read_file(repo, rel, namespace, origin)
+        per_file.append((rel, found))
+        referenced |= {_identity(repo, t) for t in targets_read}
         for draft in locations:
             targets, problems = _location_targets(repo, draft)
-            result.problems.extend(problems)
+            found.problems.extend(problems)
             for target in targets:
                 key = _identity(repo, target)
                 if key not in seen:
                     seen.add(key)
                     queue.append((target, origin))
+    result = ReadResult()
+    for rel, found in per_file:
+        if _identity(repo, rel) not in referenced:
+            result.extend(found)
     return result
 
 
@@ -83,16 +95,18 @@ def _identity(repo: Repo, rel: str) -> str:
         return rel
 
 
-def _read_file(repo: Repo, rel: str, namespace: str, origin: str) -> tuple[ReadResult, list[Draft]]:
+def _read_file(repo: Repo, rel: str, namespace: str,
+               origin: str) -> tuple[ReadResult, list[Draft], set[str]]:
+    """(drafts and problems, its Location drafts, the repo files its placeholders read)."""
     result = ReadResult()
     locations: list[Draft] = []
     if in_skeleton(rel):
-        return result, locations
+        return result, locations, set()
     try:
         text = read_text(repo.path, rel)
     except RepoFileError as exc:
         result.problems.append(Problem("error", f"cannot read descriptor: {exc}", repo.name, rel))
-        return result, locations
+        return result, locations, set()
     placeholders = _Placeholders(repo, rel)
     for doc in load_documents(text):
         if isinstance(doc, YamlFailure):
@@ -119,7 +133,7 @@ def _read_file(repo: Repo, rel: str, namespace: str, origin: str) -> tuple[ReadR
         result.drafts.append(draft)
         if entity.get("kind") == "Location":
             locations.append(draft)
-    return result, locations
+    return result, locations, set(placeholders.texts)
 
 
 def entity_ref_of(data: Any) -> str | None:
