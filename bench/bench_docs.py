@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generator.search import index_site  # noqa: E402
+from generator.search import build_search  # noqa: E402
 from generator.techdocs.build import DocsJob, build_all_docs  # noqa: E402
 
 WORDS = ("service deploy queue latency cluster runbook alert owner schema retry timeout "
@@ -137,9 +137,11 @@ def main() -> None:
         print(f"lookout warm into an empty site dir: {fresh.seconds:.2f} s "
               f"(ratio {fresh.seconds / first.seconds:.3f}; cached sites hard-linked)")
 
-        search = index_site(site)
-        print(f"pagefind       : {search.seconds:7.2f} s  pages={search.pages} "
-              f"filters={search.filter_names} index={search.index_bytes / 1e6:.2f} MB")
+        search = build_search({"entities": []}, site, tmp / "search-cache")
+        print(f"pagefind       : {search.seconds:7.2f} s  pages={search.pages} buckets={search.buckets} "
+              f"files={search.files} index={search.index_bytes / 1e6:.2f} MB")
+        again = build_search({"entities": []}, site, tmp / "search-cache")
+        print(f"pagefind warm  : {again.seconds:7.2f} s  rebuilt={again.rebuilt}/{again.buckets}")
     finally:
         if args.keep:
             print(f"kept {tmp}")

@@ -102,8 +102,12 @@ def publish(catalog: Catalog, repos: list[Repo], cfg: Config, out_dir: Path, *,
             os.replace(docs_stage / "docs", site / "docs")
         t = report.timings.add("site", t)
         if search:
-            from generator.search import index_site
-            report.search_pages = index_site(site).pages
+            from generator.search import SearchIndexError, build_search
+            try:
+                report.search_pages = build_search({"entities": catalog.entities}, site,
+                                                   cfg.cache_dir).pages
+            except SearchIndexError as exc:
+                raise BuildError(f"search index: {exc}") from None
             report.timings.add("search", t)
         swap_in(site, out_dir)
         if catalog_out:

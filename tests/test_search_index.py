@@ -1,26 +1,40 @@
-"""Pagefind over a small finished site: entity pages (as the portal marks them) + docs."""
+"""The search stage: entity records from catalog.json, docs pages from the docs output,
+Pagefind bundles per bucket, cached by their inputs."""
 from __future__ import annotations
 
+import copy
+import filecmp
+import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
 
-from generator.search import index_site
+from generator.search import build_search
+from generator.search import index as search_index
 from generator.search.index import read_fragments
+from generator.search.records import entity_html
 from generator.techdocs.build import DocsJob, build_all_docs
 
 THEME = Path(__file__).resolve().parents[1] / "theme"
 
-ENTITY_PAGE = """<!doctype html><html lang="en"><head><title>{title}</title></head><body>
-<nav>portal navigation</nav>
-<span hidden data-pagefind-filter="is:entity"></span>
-<span hidden data-pagefind-filter="kind:{kind}"></span>
-<span hidden data-pagefind-filter="type:{type}"></span>
-<span hidden data-pagefind-filter="owner:{owner}"></span>
-<span hidden data-pagefind-filter="lifecycle:production"></span>
-<span hidden data-pagefind-filter="tag:go"></span>
-<main data-pagefind-body><h1>{title}</h1><p>{body}</p></main></body></html>
-"""
+
+def entity(kind: str, name: str, repo: str, **spec) -> dict:
+    return {"apiVersion": "backstage.io/v1alpha1", "kind": kind,
+            "metadata": {"name": name, "namespace": "default", "tags": ["go"],
+                         "description": f"The {name} entity, zanzibar.",
+                         "annotations": {"lookout/repo": repo}},
+            "spec": {"owner": "group:default/payments", "lifecycle": "production", **spec}}
+
+
+CATALOG = {"entities": [
+    entity("Component", "orders", "orders", type="service", system="shop"),
+    entity("Resource", "orders-db", "orders", type="rds"),
+    entity("Resource", "events-prod", "platform", type="kafka-cluster"),
+    entity("Group", "payments", "org", type="team"),
+    {"kind": "Component", "metadata": {"name": "../evil", "annotations": {"lookout/repo": "x"}}, "spec": {}},
+]}
 
 
 def write(path: Path, text: str) -> None:
@@ -28,65 +42,123 @@ def write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("search")
+def docs_site(root: Path) -> Path:
     site = root / "site"
-    for name, kind, typ in (("orders", "Component", "service"), ("orders-db", "Resource", "rds")):
-        write(site / f"catalog/default/{kind.lower()}/{name}/index.html",
-              ENTITY_PAGE.format(title=name, kind=kind, type=typ, owner="group:default/payments",
-                                 body=f"The {name} entity, zanzibar."))
     write(site / "index.html", "<html><body><h1>Home</h1>not indexed</body></html>")
     repo = root / "orders"
-    write(repo / "docs/index.md", "# Orders docs\n\nHow to deploy zanzibar orders.\n")
+    write(repo / "docs/index.md", "# Orders docs\n\nHow to deploy zanzibar orders.\n\n"
+          "```mermaid\nflowchart LR\n  quokkanode --> wombatnode\n```\n")
     write(repo / "docs/runbook.md", "# Runbook\n\nRestart the pods.\n")
     problems = build_all_docs(
         [DocsJob("component:default/orders", "orders", repo, ".",
                  "catalog/default/component/orders/", "docs/default/component/orders",
-                 "Orders", "Component", "group:default/payments",
+                 "Orders", "Component", "payments",
                  {"type": "service", "lifecycle": "production", "tag": ["go"]})],
-        site, root / "cache", workers=1, progress=False)
+        site, root / "docs-cache", workers=1, progress=False)
     assert problems.stats.built == 1
-    stats = index_site(site)
-    return site, stats
+    return site
 
 
-def test_index_written_and_pages_counted(site):
-    site_dir, stats = site
-    bundle = site_dir / "pagefind"
-    assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-entry.json").is_file()
-    assert list((bundle / "index").glob("*.pf_index"))
-    assert stats.pages == 4          # 2 entity pages + 2 docs pages; the home page has no body
-    assert stats.languages == 1
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("search")
+    site = docs_site(root)
+    stats = build_search(CATALOG, site, root / "cache")
+    return site, stats, root
 
 
-def test_filters_recorded(site):
-    site_dir, stats = site
+def frags(site: Path) -> dict[str, dict]:
+    return {f["url"]: f for f in read_fragments(site / "pagefind")}
+
+
+def test_every_entity_and_docs_page_is_indexed(built):
+    site, stats, _ = built
+    assert stats.pages == 6  # 4 entities (the unsafe name has no page) + 2 docs pages
+    assert set(frags(site)) == {
+        "/catalog/default/component/orders/", "/catalog/default/resource/orders-db/",
+        "/catalog/default/resource/events-prod/", "/catalog/default/group/payments/",
+        "/docs/default/component/orders/", "/docs/default/component/orders/runbook/"}
     assert {"is", "kind", "type", "owner", "lifecycle", "tag"} <= set(stats.filter_names)
-    assert stats.filters >= 6
+    manifest = json.loads((site / "pagefind/lookout-search.json").read_text())
+    assert [ix["path"] for ix in manifest["indexes"]] == ["e0/", "d0/"]
+    assert (site / "pagefind/pagefind.js").is_file() and (site / "pagefind/e0/wasm.en.pagefind").is_file()
+    # no fragment files: they are packed
+    assert not list((site / "pagefind").rglob("*.pf_fragment"))
 
 
-def test_docs_pages_say_whose_docs_they_are(site):
-    site_dir, _ = site
-    frags = {f["url"]: f for f in read_fragments(site_dir / "pagefind")}
-    docs = frags["/docs/default/component/orders/runbook/"]
-    assert docs["filters"]["is"] == ["docs"]
-    assert docs["filters"]["kind"] == ["Component"]
-    assert docs["filters"]["owner"] == ["group:default/payments"]
-    assert docs["meta"]["entity"] == "Orders" and docs["meta"]["is"] == "docs"
-    assert docs["meta"]["entity_url"] == "catalog/default/component/orders/"
-    assert docs["meta"]["title"] == "Runbook"
-    # the banner and the theme's chrome are not content
-    assert "Documentation of" not in docs["content"] and "¶" not in docs["content"]
-    entity = frags["/catalog/default/resource/orders-db/"]
-    assert entity["filters"]["is"] == ["entity"] and entity["filters"]["type"] == ["rds"]
-    assert "portal navigation" not in entity["content"]
+def test_entity_text_separates_labels_from_values(built):
+    f = frags(built[0])["/catalog/default/resource/events-prod/"]
+    assert "Kind: Resource · Type: kafka-cluster" in f["content"]
+    assert "Owner: payments · Lifecycle: production" in f["content"]
+    assert "KindResource" not in f["content"]
+    assert f["filters"] == {"is": ["entity"], "kind": ["Resource"], "type": ["kafka-cluster"],
+                            "owner": ["payments"], "lifecycle": ["production"], "tag": ["go"]}
+    assert f["meta"]["title"] == "events-prod" and f["meta"]["type"] == "kafka-cluster"
+
+
+def test_docs_pages_say_whose_docs_they_are_and_skip_diagrams(built):
+    docs = frags(built[0])
+    runbook = docs["/docs/default/component/orders/runbook/"]
+    assert runbook["filters"]["is"] == ["docs"] and runbook["filters"]["kind"] == ["Component"]
+    assert runbook["meta"]["entity"] == "Orders" and runbook["meta"]["title"] == "Runbook"
+    index = docs["/docs/default/component/orders/"]["content"]
+    assert "zanzibar" in index and "Documentation of" not in index and "¶" not in index
+    assert "quokkanode" not in index and "flowchart" not in index  # mermaid source is not prose
+
+
+def test_entity_values_are_escaped():
+    e = entity("Component", "x", "r", type='<img src=x onerror="alert(1)">')
+    e["metadata"]["title"] = "</h1><script>alert(1)</script>"
+    _, html = entity_html(e)
+    assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html
+
+
+def test_nothing_changed_rebuilds_nothing_and_writes_the_same_bytes(built, tmp_path):
+    site, _, root = built
+    again = tmp_path / "site"
+    shutil.copytree(site, again, copy_function=os.link, ignore=shutil.ignore_patterns("pagefind"))
+    stats = build_search(CATALOG, again, root / "cache")
+    assert stats.rebuilt == 0
+    assert not filecmp.dircmp(site / "pagefind", again / "pagefind").diff_files
+    assert same_tree(site / "pagefind", again / "pagefind")
+
+
+def same_tree(a: Path, b: Path) -> bool:
+    fa = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    fb = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    return fa == fb and all((a / p).read_bytes() == (b / p).read_bytes() for p in fa)
+
+
+def test_one_repo_changed_rebuilds_its_bucket_only_and_equals_a_cold_build(tmp_path, monkeypatch):
+    monkeypatch.setattr(search_index, "ENTITIES_PER_BUCKET", 1)  # 4 entities -> 4 buckets
+    site = docs_site(tmp_path)
+    cache = tmp_path / "cache"
+    first = build_search(CATALOG, site, cache)
+    assert first.buckets >= 3 and first.rebuilt == first.buckets
+    changed = copy.deepcopy(CATALOG)
+    changed["entities"][2]["metadata"]["description"] = "Now with a quokka."
+    incremental = build_search(changed, site, cache)
+    assert incremental.rebuilt == 1
+    assert "Now with a quokka." in frags(site)["/catalog/default/resource/events-prod/"]["content"]
+    cold_site = tmp_path / "cold"
+    shutil.copytree(site, cold_site, ignore=shutil.ignore_patterns("pagefind"))
+    build_search(changed, cold_site, None)
+    assert same_tree(site / "pagefind", cold_site / "pagefind")
+    # a removed repo drops its entities; the cache keeps only what the last build used
+    gone = {"entities": [e for e in changed["entities"] if e["metadata"]["annotations"]["lookout/repo"] != "platform"]}
+    build_search(gone, site, cache)
+    assert "/catalog/default/resource/events-prod/" not in frags(site)
+    assert len(list((cache / "search").iterdir())) == len(json.loads(
+        (site / "pagefind/lookout-search.json").read_text())["indexes"])
 
 
 def test_search_ui_assets_are_local():
     partial = (THEME / "lookout/search.html").read_text()
-    js = (THEME / "assets/lookout/search.js").read_text()
+    header = (THEME / "partials/header.html").read_text()
     assert "assets/lookout/search.js" in partial and "data-base=" in partial
-    assert "pagefind/pagefind.js" in js and "innerHTML =" not in js.replace("tpl.innerHTML", "")
-    for text in (partial, js):
-        assert "cdn" not in text.lower() and "https://" not in text
+    assert "assets/lookout/header-search.js" in header
+    for name in ("search.js", "search-core.js", "header-search.js"):
+        js = (THEME / "assets/lookout" / name).read_text()
+        assert "innerHTML =" not in js.replace("tpl.innerHTML", ""), name
+        assert "cdn" not in js.lower() and "https://" not in js, name
+    assert "pagefind/" in (THEME / "assets/lookout/search-core.js").read_text()

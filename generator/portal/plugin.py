@@ -131,7 +131,7 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
                        meta={"hide": ["navigation"]})
         pages.add_page(files, config, "teams/index.md", "Teams", in_nav=True,
                        template="teams.html", view=lambda base: teams, meta={"hide": ["navigation", "toc"]})
-        # The index it queries (/pagefind/) is written over the finished site by `lookout build`.
+        # The index it queries (/pagefind/) is written by `lookout build` (generator/search).
         pages.add_page(files, config, "search/index.md", "Search", in_nav=True,
                        template="search.html", view=lambda base: {},
                        meta={"hide": ["navigation", "toc"]})

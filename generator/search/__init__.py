@@ -1,4 +1,4 @@
-"""Search: one Pagefind index over the finished site (DESIGN 2, 6)."""
-from generator.search.index import SearchIndexError, SearchStats, index_site
+"""Search: Pagefind bundles from catalog.json's entities and the docs pages (DESIGN 2, 6)."""
+from generator.search.index import SearchIndexError, SearchStats, build_search
 
-__all__ = ["SearchIndexError", "SearchStats", "index_site"]
+__all__ = ["SearchIndexError", "SearchStats", "build_search"]

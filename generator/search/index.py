@@ -1,24 +1,54 @@
-"""One Pagefind index over the finished site: entity pages and every docs site.
+"""The search stage: Pagefind bundles, one per bucket of records, cached by their inputs.
 
-Pagefind runs as its own binary (``pagefind[bin]``; no network) over the
-HTML that is already on disk, after the portal and all docs are built.
-Pages opt in with ``data-pagefind-body``; facets come from
-``data-pagefind-filter="name:value"`` attributes (entity pages from the
-portal, docs pages from theme/techdocs/main.html), and result labels from
-``data-pagefind-meta``.
+Records (see records.py) fall into buckets by a stable hash: entities by
+their repo, docs pages by their docs site. Each bucket is its own Pagefind
+index, written once and kept under ``<cache>/search/`` keyed by the hash of
+everything it shows; a build reuses every bucket whose records did not
+change and rebuilds only the others, so the output of an incremental build
+is byte-identical to a cold one. The browser merges the buckets with
+Pagefind's multisite ``mergeIndex`` (theme/assets/lookout/search-core.js).
+
+File count: Pagefind writes one fragment file per record. Lookout packs each
+bucket's fragments into a few gzipped JSON files (``packs/<n>.json.gz``)
+that the browser unpacks, so the search files grow with buckets, not pages.
+
+Layout of ``<site>/pagefind/``::
+
+    pagefind.js                 Pagefind's search runtime
+    lookout-search.json         the buckets: [{"path": "e03/", "packs": 8}, …]
+    <bucket>/                   pagefind-entry.json, *.pf_meta, index/, filter/, packs/
+                                (the first bucket also holds the wasm)
 """
 from __future__ import annotations
 
 import gzip
+import hashlib
+import json
 import os
-import re
-import subprocess
-import sys
+import shutil
+import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from generator.search.canonical import canonicalize
+from generator.search.records import Record, docs_records, entity_records
+from generator.search.service import PagefindService, PagefindServiceError
 
 OUTPUT_SUBDIR = "pagefind"
+MANIFEST = "lookout-search.json"
+# Bump when the records or the bundle layout change: every cached bucket is rebuilt.
+FORMAT = "lookout-search-1"
+# Heading permalinks and copy buttons are chrome; mermaid blocks are diagram source.
+EXCLUDE = [".headerlink", ".md-clipboard", ".mermaid", "[data-pagefind-ignore]"]
+RUNTIME = ("pagefind.js",)
+WASM = ("wasm.en.pagefind", "wasm.unknown.pagefind")
+# Records per bucket, and at most this many buckets (each adds a request per query).
+ENTITIES_PER_BUCKET, MAX_ENTITY_BUCKETS = 1000, 64
+DOCS_PER_BUCKET, MAX_DOCS_BUCKETS = 1000, 32
+FRAGMENTS_PER_PACK = 32
 _DECODE_PREFIX = b"pagefind_dcd"
 
 
@@ -29,19 +59,195 @@ class SearchIndexError(RuntimeError):
 @dataclass
 class SearchStats:
     pages: int = 0
-    words: int = 0
-    filters: int = 0
+    buckets: int = 0
+    rebuilt: int = 0
+    files: int = 0
     filter_names: list[str] = field(default_factory=list)
-    languages: int = 0
     index_bytes: int = 0
     seconds: float = 0.0
-    log: str = ""
 
 
-def _number(pattern: str, text: str) -> int:
-    m = re.search(pattern, text)
-    return int(m.group(1).replace(",", "")) if m else 0
+@dataclass
+class Bucket:
+    name: str
+    records: list[Record]
 
+    def key(self, version: str) -> str:
+        h = hashlib.sha256(f"{FORMAT}\n{version}\n{self.name}\n".encode())
+        for r in self.records:
+            h.update(f"{r.url}\0{r.sig}\n".encode())
+        return h.hexdigest()[:20]
+
+
+def _pow2(n: int, per: int, cap: int) -> int:
+    want, b = max(1, -(-n // per)), 1
+    while b < want and b < cap:
+        b *= 2
+    return b
+
+
+def _stable(key: str, n: int) -> int:
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:4], "big") % n
+
+
+def buckets(entities: list[Record], docs: list[Record]) -> list[Bucket]:
+    """Records in buckets; the number of buckets only changes when the org doubles or halves."""
+    out = []
+    for prefix, recs, per, cap in (("e", entities, ENTITIES_PER_BUCKET, MAX_ENTITY_BUCKETS),
+                                   ("d", docs, DOCS_PER_BUCKET, MAX_DOCS_BUCKETS)):
+        n = _pow2(len(recs), per, cap)
+        groups: dict[int, list[Record]] = {}
+        for r in recs:
+            groups.setdefault(_stable(r.key, n), []).append(r)
+        width = len(str(n - 1))
+        out += [Bucket(f"{prefix}{i:0{width}d}", sorted(groups[i], key=lambda r: r.url))
+                for i in sorted(groups)]
+    return out
+
+
+def _pagefind_version() -> str:
+    try:
+        from importlib.metadata import version
+        return version("pagefind_bin")
+    except Exception:  # noqa: BLE001 - any install without metadata: key on nothing
+        return "unknown"
+
+
+def _pack(bundle: Path) -> int:
+    """Fragments of a written bundle -> ``packs/<n>.json.gz``; returns the number of packs."""
+    frag_dir = bundle / "fragment"
+    frags = sorted(frag_dir.glob("*.pf_fragment")) if frag_dir.is_dir() else []
+    packs = 1
+    while packs * FRAGMENTS_PER_PACK < len(frags) and packs < 4096:
+        packs *= 2
+    groups: dict[int, dict[str, str]] = {}
+    for path in frags:
+        data = gzip.decompress(path.read_bytes())
+        if data.startswith(_DECODE_PREFIX):
+            data = data[len(_DECODE_PREFIX):]
+        groups.setdefault(pack_of(path.stem, packs), {})[path.stem] = data.decode("utf-8")
+    (bundle / "packs").mkdir()
+    for n, group in groups.items():
+        body = json.dumps(group, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        (bundle / "packs" / f"{n}.json.gz").write_bytes(gzip.compress(body.encode("utf-8"), 9, mtime=0))
+    shutil.rmtree(frag_dir, ignore_errors=True)
+    return packs
+
+
+def pack_of(fragment_hash: str, packs: int) -> int:
+    """Which pack holds a fragment (the browser computes the same: search-core.js packOf)."""
+    digits = fragment_hash.split("_", 1)[-1]
+    return int(digits[:6], 16) % packs
+
+
+def _build_bucket(service: PagefindService, bucket: Bucket, out: Path) -> None:
+    """One Pagefind index of the bucket's records, written to ``out`` and packed."""
+    index = service.new_index({"force_language": "en", "exclude_selectors": EXCLUDE})
+    pages = []
+    for r in bucket.records:
+        html = r.content()
+        if "data-pagefind-body" in html:
+            pages.append((r.url, html))
+    service.add_html(index, pages)
+    service.write(index, out)
+    canonicalize(out)
+    packs = _pack(out)
+    for path in out.iterdir():  # Pagefind's own UIs and its worker: Lookout has its own UI
+        keep = path.name in RUNTIME + WASM + ("pagefind-entry.json",) or path.suffix == ".pf_meta"
+        if path.is_file() and not keep:
+            path.unlink()
+    (out / "lookout-bucket.json").write_text(json.dumps({"packs": packs, "pages": len(pages)}))
+
+
+def _link_tree(src: Path, dst: Path, skip: tuple[str, ...] = ()) -> None:
+    """Hard-link ``src`` into ``dst`` (a copy across devices). Safe: nothing writes into a
+    published search file in place."""
+    for path in sorted(src.rglob("*")):
+        rel = path.relative_to(src)
+        if path.is_dir() or rel.as_posix() in skip:
+            continue
+        target = dst / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, target)
+        except OSError:
+            shutil.copy2(path, target)
+
+
+def build_search(catalog: dict[str, Any], site_dir: Path, cache_dir: Path | None = None, *,
+                 jobs: int | None = None) -> SearchStats:
+    """Write ``site_dir/pagefind/`` from catalog.json's entities and the docs pages in ``site_dir``."""
+    t0 = time.perf_counter()
+    site_dir = Path(site_dir)
+    if not site_dir.is_dir():
+        raise SearchIndexError(f"site folder {site_dir} does not exist")
+    version = _pagefind_version()
+    plan = buckets(entity_records(catalog), docs_records(site_dir))
+    tmp_root = None
+    if cache_dir is None:
+        tmp_root = Path(tempfile.mkdtemp(prefix="lookout-search-"))
+        store = tmp_root
+    else:
+        store = Path(cache_dir) / "search"
+        store.mkdir(parents=True, exist_ok=True)
+    try:
+        wanted = {b.name: store / f"{b.name}-{b.key(version)}" for b in plan}
+        todo = [b for b in plan if not (wanted[b.name] / "lookout-bucket.json").is_file()]
+        if todo:
+            _build_all(todo, wanted, jobs)
+        out = site_dir / OUTPUT_SUBDIR
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir(parents=True)
+        manifest = []
+        for i, b in enumerate(plan):
+            src = wanted[b.name]
+            info = json.loads((src / "lookout-bucket.json").read_text())
+            skip = tuple(RUNTIME) + ("lookout-bucket.json",) + (() if i == 0 else WASM)
+            _link_tree(src, out / b.name, skip=skip)
+            manifest.append({"path": f"{b.name}/", "packs": info["packs"], "pages": info["pages"]})
+        if plan:
+            shutil.copyfile(wanted[plan[0].name] / "pagefind.js", out / "pagefind.js")
+        (out / MANIFEST).write_text(json.dumps({"indexes": manifest}, separators=(",", ":")) + "\n")
+        if cache_dir is not None:  # keep only what this build uses
+            keep = set(wanted.values())
+            for old in store.iterdir():
+                if old not in keep:
+                    shutil.rmtree(old, ignore_errors=True)
+        files = [f for f in out.rglob("*") if f.is_file()]
+        return SearchStats(pages=sum(m["pages"] for m in manifest), buckets=len(plan),
+                           rebuilt=len(todo), files=len(files), filter_names=read_filter_names(out),
+                           index_bytes=sum(f.stat().st_size for f in files),
+                           seconds=time.perf_counter() - t0)
+    finally:
+        if tmp_root is not None:
+            shutil.rmtree(tmp_root, ignore_errors=True)
+
+
+def _build_all(todo: list[Bucket], wanted: dict[str, Path], jobs: int | None) -> None:
+    """Build buckets on one Pagefind service per worker thread (the binary does the work)."""
+    workers = max(1, min(len(todo), jobs or os.cpu_count() or 1))
+    queue = sorted(todo, key=lambda b: -len(b.records))
+
+    def work(part: list[Bucket]) -> None:
+        with PagefindService() as service:
+            for b in part:
+                final = wanted[b.name]
+                tmp = final.with_name(final.name + ".tmp")
+                shutil.rmtree(tmp, ignore_errors=True)
+                _build_bucket(service, b, tmp)
+                shutil.rmtree(final, ignore_errors=True)
+                os.replace(tmp, final)
+
+    parts = [queue[i::workers] for i in range(workers)]
+    try:
+        with ThreadPoolExecutor(workers) as pool:
+            for f in [pool.submit(work, p) for p in parts]:
+                f.result()
+    except (PagefindServiceError, ValueError, OSError) as exc:
+        raise SearchIndexError(str(exc)) from None
+
+
+# ---- reading a written bundle back (tests and reports) ------------------------------------
 
 def _cbor_text(data: bytes, pos: int) -> tuple[str, int]:
     """A CBOR text string at ``pos`` (just enough CBOR to read a filter's name)."""
@@ -55,65 +261,24 @@ def _cbor_text(data: bytes, pos: int) -> tuple[str, int]:
     return data[pos:pos + n].decode("utf-8"), pos + n
 
 
-def read_filter_names(bundle: Path) -> list[str]:
-    """Names of the filters in a written Pagefind bundle (``<bundle>/filter/*.pf_filter``)."""
+def read_filter_names(root: Path) -> list[str]:
+    """Names of the filters in every bundle under ``root`` (``*/filter/*.pf_filter``)."""
     names = set()
-    for path in (bundle / "filter").glob("*.pf_filter"):
+    for path in Path(root).glob("**/filter/*.pf_filter"):
         data = gzip.decompress(path.read_bytes())
         if data.startswith(_DECODE_PREFIX):
             data = data[len(_DECODE_PREFIX):]
         try:
-            # an array [name, [[value, [page…]]…]]: skip the array header
-            names.add(_cbor_text(data, 1)[0])
+            names.add(_cbor_text(data, 1)[0])  # an array [name, [[value, [page…]]…]]
         except (ValueError, IndexError, KeyError):
             continue
     return sorted(names)
 
 
-def read_fragments(bundle: Path) -> list[dict]:
-    """Every indexed page's fragment (url, content, filters, meta): for tests and reports."""
-    import json
-
+def read_fragments(root: Path) -> list[dict]:
+    """Every indexed page's fragment (url, content, filters, meta), from the packs."""
     out = []
-    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
-        data = gzip.decompress(path.read_bytes())
-        if data.startswith(_DECODE_PREFIX):
-            data = data[len(_DECODE_PREFIX):]
-        out.append(json.loads(data))
-    return out
-
-
-def index_site(site_dir: Path, *, force_language: str | None = "en",
-               timeout: float = 3600) -> SearchStats:
-    """Run Pagefind over ``site_dir`` and write ``site_dir/pagefind/``.
-
-    One language on purpose: the search page loads the index of its own
-    ``<html lang>``, so docs and entity pages must land in the same one.
-    """
-    site_dir = Path(site_dir)
-    if not site_dir.is_dir():
-        raise SearchIndexError(f"site folder {site_dir} does not exist")
-    # Heading permalinks (the "¶" material/toc add) are not content.
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir),
-           "--output-subdir", OUTPUT_SUBDIR, "--exclude-selectors", ".headerlink",
-           "--exclude-selectors", ".md-clipboard"]
-    if force_language:
-        cmd += ["--force-language", force_language]
-    env = dict(os.environ, NO_COLOR="1")
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout,
-                          stdin=subprocess.DEVNULL)
-    log = proc.stdout + proc.stderr
-    if proc.returncode != 0:
-        raise SearchIndexError(f"pagefind exited with {proc.returncode}: {log[-2000:]}")
-    bundle = site_dir / OUTPUT_SUBDIR
-    return SearchStats(
-        pages=_number(r"Indexed ([\d,]+) pages?", log),
-        words=_number(r"Indexed ([\d,]+) words?", log),
-        filters=_number(r"Indexed ([\d,]+) filters?", log),
-        languages=_number(r"Indexed ([\d,]+) languages?", log),
-        filter_names=read_filter_names(bundle),
-        index_bytes=sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file()),
-        seconds=time.perf_counter() - t0,
-        log=log,
-    )
+    for path in sorted(Path(root).glob("**/packs/*.json.gz")):
+        for text in json.loads(gzip.decompress(path.read_bytes())).values():
+            out.append(json.loads(text))
+    return sorted(out, key=lambda f: f["url"])

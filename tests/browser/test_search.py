@@ -4,6 +4,7 @@ The guard fixture proves no request leaves the local server while searching.
 """
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -173,3 +174,102 @@ def test_show_more_is_hidden_when_every_hit_is_shown(page, server):
     found = search(page, PHRASE)
     assert 0 < len(found) == total(page) <= FIRST_PAGE
     assert page.locator("#lookout-search-more").is_hidden()
+
+
+# -- the header box, ranking, what a query costs ---------------------------------------------
+
+def header_hits(page) -> list[dict]:
+    return page.locator("#header-search-results a.lk-drop__hit").evaluate_all("""as => as.map(a => ({
+        href: a.href, title: a.querySelector('.lk-drop__title').textContent,
+        what: a.querySelector('.lk-drop__what').textContent }))""")
+
+
+def type_in_header(page, text: str) -> list[dict]:
+    box = page.locator("#header-search input[name=q]")
+    box.click()
+    box.press_sequentially(text, delay=40)  # as a user types: one input event per key
+    page.wait_for_function("""q => { const d = document.getElementById('header-search-results');
+        return d && !d.hidden && d.querySelector('.lk-drop__all')
+          && document.querySelector('#header-search input').value === q; }""", arg=text)
+    page.wait_for_timeout(400)  # the last keystroke's results (debounced) replace earlier ones
+    return header_hits(page)
+
+
+def test_header_box_shows_results_as_you_type(page, server, catalog):
+    page.goto(server.url(entity_path("system:default/checkout")))
+    found = type_in_header(page, "ledger-serv")
+    assert found, "typing in the header box shows no results"
+    assert found[0]["href"] == server.url(entity_path(ENTITY)), found[:3]
+    assert found[0]["what"] == "Component · service · production · owned by payments-ledger"
+    assert page.url == server.url(entity_path("system:default/checkout")), "typing must not navigate"
+    shoot(page, "header-search-dropdown")
+    # arrow down + Enter opens the highlighted hit
+    box = page.locator("#header-search input[name=q]")
+    box.press("ArrowDown")
+    box.press("Enter")
+    page.wait_for_url(server.url(entity_path(ENTITY)))
+    # Enter without a highlighted hit goes to the full search page with the query
+    page.locator("#header-search input[name=q]").fill("quiesce")
+    page.locator("#header-search input[name=q]").press("Enter")
+    page.wait_for_url(re.compile(r".*/search/\?q=quiesce$"))
+    page.wait_for_function(SETTLED)
+    assert hits(page)[0]["href"] == server.url(PHRASE_PAGE)
+
+
+def test_kafka_finds_the_kafka_cluster_first(page, server, catalog):
+    clusters = [r for r in catalog.of_kind("resource")
+                if (catalog.entities[r].get("spec") or {}).get("type") == "kafka-cluster"]
+    assert clusters, "the demo org has a kafka cluster"
+    others = [r for r in catalog.entities if r not in clusters and "kafka" in r]
+    assert others, "the query has rivals named kafka-… to beat"
+    page.goto(server.url("/"))
+    dropdown = type_in_header(page, "kafka")
+    assert dropdown[0]["href"] == server.url(entity_path(clusters[0])), [h["title"] for h in dropdown]
+    open_search(page, server)
+    found = search(page, "kafka")
+    assert found[0]["href"] == server.url(entity_path(clusters[0])), [h["title"] for h in found[:5]]
+    assert found[0]["what"].startswith("Resource · kafka-cluster")
+    # everything else named kafka is found too, below it
+    urls = [h["href"] for h in all_hits(page)]
+    for ref in others:
+        assert server.url(entity_path(ref)) in urls, ref
+
+
+def test_entity_excerpt_separates_labels_from_values(page, server):
+    open_search(page, server)
+    search(page, "kafka-cluster")
+    excerpt = page.locator("#lookout-search-list li").first.locator(".lookout-hit__excerpt").inner_text()
+    assert "Type: kafka-cluster" in excerpt, excerpt
+    assert "Typekafka" not in excerpt and "KindResource" not in excerpt
+
+
+def test_mermaid_source_is_not_indexed(catalog, demo_site):
+    """No indexed text holds a word that the docs have only inside mermaid diagram sources."""
+    import html as html_lib
+
+    from generator.search.index import read_fragments
+    inside, outside = set(), set(re.findall(r"[a-z]+", json.dumps(catalog.entities).lower()))
+    for path in (demo_site / "docs").rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for block in re.findall(r'<pre class="mermaid"><code>(.*?)</code></pre>', text, re.S):
+            inside |= set(re.findall(r"[a-z]{6,}", html_lib.unescape(block).lower()))
+        rest = re.sub(r'<pre class="mermaid">.*?</pre>', " ", text, flags=re.S)
+        outside |= set(re.findall(r"[a-z]+", re.sub(r"<[^>]+>", " ", rest).lower()))
+    only = sorted(inside - outside)
+    assert len(only) >= 3, only  # the demo's docs have diagrams with words of their own
+    indexed = set()
+    for frag in read_fragments(demo_site / "pagefind"):
+        indexed |= set(re.findall(r"[a-z]+", frag["content"].lower()))
+    assert not indexed & set(only), sorted(indexed & set(only))
+
+
+def test_a_query_transfers_under_a_megabyte(page, server):
+    sizes: list[int] = []
+    page.on("requestfinished", lambda req: sizes.append(req.sizes()["responseBodySize"]))
+    open_search(page, server)
+    sizes.clear()  # the page itself is not the query's cost; the index it loads is
+    page.reload()
+    page.wait_for_function("() => !document.getElementById('lookout-search-status').textContent.startsWith('Loading')")
+    search(page, "orders")
+    page.wait_for_load_state("networkidle")
+    assert sum(sizes) < 1_000_000, f"{sum(sizes):,} bytes in {len(sizes)} responses"

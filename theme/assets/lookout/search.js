@@ -1,7 +1,9 @@
-// Lookout full search (/search/): Pagefind's JS API over the whole site.
+// Lookout full search (/search/): every search bucket, with facets (search-core.js).
 // Every value shown comes from the index (i.e. from repos): it is set with
 // textContent, never innerHTML, except Pagefind's excerpt, which is rebuilt
 // node by node keeping only text and <mark>.
+import { describe, excerptNodes, openSearch, runSearch, safeHref } from "./search-core.js";
+
 const FACETS = ["is", "kind", "type", "owner", "lifecycle", "tag"];
 const PAGE_SIZE = 20;
 
@@ -17,9 +19,7 @@ function fail(root, err) {
 async function main(root) {
   // site root, relative to this page (works under any base path)
   const base = new URL((root.dataset.base || ".").replace(/\/?$/, "/"), location.href);
-  const pagefind = await import(new URL("pagefind/pagefind.js", base).href);
-  await pagefind.options({ baseUrl: base.pathname, excerptLength: 24 });
-  await pagefind.init();
+  const pagefind = await openSearch(base.href);
 
   const input = root.querySelector("#lookout-search-input");
   const status = root.querySelector("#lookout-search-status");
@@ -31,7 +31,8 @@ async function main(root) {
   else input.value = state.q;
   root.querySelector("form").addEventListener("submit", (e) => e.preventDefault());
 
-  let results = [];
+  let ranked = [];
+  let rest = [];
   let shown = 0;
   let generation = 0;
   const allFilters = await pagefind.filters();
@@ -49,25 +50,27 @@ async function main(root) {
       status.textContent = "Type to search entities and docs, or pick a filter.";
       return;
     }
-    const search = state.q.trim()
-      ? await pagefind.debouncedSearch(state.q, { filters }, 200)
-      : await pagefind.search(null, { filters });
-    if (search === null || gen !== generation) return; // superseded by a newer query
-    results = search.results;
+    const found = await runSearch(pagefind, state.q, filters, 200);
+    if (found === null || gen !== generation) return; // superseded by a newer query
+    ranked = found.ranked;
+    rest = found.rest;
     shown = 0;
     list.replaceChildren();
-    renderFacets(search.totalFilters || allFilters, search.filters);
-    status.textContent = results.length === 1 ? "1 result" : `${results.length} results`;
+    renderFacets(found.totalFilters || allFilters, found.filters);
+    status.textContent = found.total === 1 ? "1 result" : `${found.total} results`;
     await showMore(gen);
   }
 
   async function showMore(gen) {
-    const slice = results.slice(shown, shown + PAGE_SIZE);
-    shown += slice.length;
-    const data = await Promise.all(slice.map((r) => r.data()));
+    // the first RERANK hits are loaded and in Lookout's order; later ones load on demand
+    const want = shown + PAGE_SIZE;
+    const data = ranked.slice(shown, want);
+    const later = rest.slice(Math.max(0, shown - ranked.length), Math.max(0, want - ranked.length));
+    data.push(...(await Promise.all(later.map((r) => r.data()))));
     if (gen !== generation) return;
+    shown += data.length;
     for (const d of data) list.appendChild(renderHit(d, base));
-    more.hidden = shown >= results.length;
+    more.hidden = shown >= ranked.length + rest.length;
   }
 
   function renderFacets(totals, current) {
@@ -118,61 +121,6 @@ function writeUrl(state) {
   for (const f of FACETS) for (const v of [...state.filters[f]].sort()) params.append(f, v);
   const qs = params.toString();
   history.replaceState(null, "", qs ? `?${qs}` : location.pathname);
-}
-
-function safeHref(url, base) {
-  try {
-    const u = new URL(url, base);
-    return u.protocol === "http:" || u.protocol === "https:" ? u.href : null;
-  } catch { return null; }
-}
-
-function first(value) { return Array.isArray(value) ? value[0] : value; }
-
-function describe(d, base) {
-  // "Docs page of <entity> (Component)" or "Component · service · owned by group:…"
-  const what = document.createElement("div");
-  what.className = "lookout-hit__what";
-  const f = d.filters || {};
-  const m = d.meta || {};
-  const isDocs = (f.is || []).includes("docs") || m.is === "docs";
-  if (isDocs) {
-    what.append("Docs page of ");
-    const href = m.entity_url ? safeHref(m.entity_url, base) : null;
-    const name = document.createElement(href ? "a" : "span");
-    if (href) name.href = href;
-    name.textContent = m.entity || "an entity";
-    what.append(name);
-    const kind = m.entity_kind || first(f.kind);
-    if (kind) what.append(` (${kind})`);
-  } else {
-    const parts = [first(f.kind) || "Entity"];
-    if (first(f.type)) parts.push(first(f.type));
-    if (first(f.lifecycle)) parts.push(first(f.lifecycle));
-    let text = parts.join(" · ");
-    if (first(f.owner)) text += ` · owned by ${first(f.owner)}`;
-    what.textContent = text;
-  }
-  return what;
-}
-
-function excerptNodes(html) {
-  // Pagefind marks hits with <mark>; keep those and plain text, nothing else.
-  const tpl = document.createElement("template");
-  tpl.innerHTML = html || "";
-  const out = [];
-  const walk = (node) => {
-    for (const child of node.childNodes) {
-      if (child.nodeType === Node.TEXT_NODE) out.push(document.createTextNode(child.textContent));
-      else if (child.nodeName === "MARK") {
-        const mark = document.createElement("mark");
-        mark.textContent = child.textContent;
-        out.push(mark);
-      } else walk(child);
-    }
-  };
-  walk(tpl.content);
-  return out;
 }
 
 function renderHit(d, base) {
