@@ -470,3 +470,15 @@ def test_file_functions_read_the_repo_relative_to_af_and_nothing_outside(tmp_pat
     assert "outside the repository" in " ".join(messages(result))
     assert "outside" not in ents["aws_sqs_queue.b"]["metadata"].get("title", "")
     assert ents["aws_sqs_queue.c"]["metadata"]["name"] == "orders-repo-c"
+
+
+def test_a_resource_named_after_another_resources_configured_name_is_named(tmp_path):
+    src = ('resource "aws_sqs_queue" "main" {\n  name = "orders-jobs"\n}\n'
+           'resource "aws_sqs_queue" "dlq" {\n  name = "${aws_sqs_queue.main.name}-dlq"\n}\n'
+           'resource "aws_sqs_queue" "arn" {\n  name = aws_sqs_queue.main.arn\n}\n')
+    result = read(tmp_path, {"q.tf": src})
+    ents = by_address(result)
+    assert ents["aws_sqs_queue.dlq"]["metadata"]["name"] == "orders-jobs-dlq"
+    assert ents["aws_sqs_queue.dlq"]["spec"]["dependsOn"] == ["resource:orders-jobs"]
+    (problem,) = [p for p in result.problems if "aws_sqs_queue.arn" in p.message]
+    assert "aws_sqs_queue.main.arn is only known after apply" in problem.message

@@ -88,6 +88,12 @@ resource "terraform_data" "none" {
   count = local.env == "dev" ? 1 : 0
   input = "never"
 }
+resource "terraform_data" "dlq" {
+  input = "${terraform_data.counted[1].input}-dlq"
+}
+resource "terraform_data" "chained" {
+  input = upper(terraform_data.each_map["high"].input)
+}
 resource "terraform_data" "from_for" {
   for_each = { for o in local.objs : o.name => o }
   input    = format("%s-%d", each.key, each.value.n)
@@ -141,7 +147,7 @@ def test_count_and_for_each_instances_are_addressed_and_named_as_terraform_does(
             d.entity["metadata"]["annotations"].get("lookout/physical-name") for d in result.drafts}
     theirs = {rc["address"]: rc["change"]["after"]["input"] for rc in plan["resource_changes"]}
     assert ours == theirs
-    assert len(theirs) == 2 + 2 + 3 + 2
+    assert len(theirs) == 2 + 2 + 3 + 2 + 2
 
 
 JSON_DOC = {

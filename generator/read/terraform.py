@@ -418,6 +418,11 @@ class _Reader:
 
     def run(self) -> None:
         services, resources, data = self.classify()
+        for d, _ in resources:
+            if d.type == "resource":
+                block, instances = self.scope.resources.setdefault(d.base_address, (d, {} if d.key is not None else None))
+                if instances is not None:
+                    instances[d.key] = d
         # Block address -> the entity names of its instances: a reference to
         # aws_sqs_queue.c is a dependency on every instance of it.
         self.resource_names = {d.base_address: [] for d, _ in resources}

@@ -46,7 +46,10 @@ class Scope:
         self.files = files
         self.each: tuple[Any, Any] | None = None
         self.count: int | None = None
-        self.ref_known: Callable[[str], Any] | None = None   # "aws_x.y.attr" -> value or Unknown
+        # "aws_sqs_queue.q" -> (block, {instance key: instance} or None): what the
+        # plan knows of a resource is what its configuration sets (name = "x").
+        self.resources: dict[str, tuple[Any, dict[Any, Any] | None]] = {}
+        self._refs: list[tuple[str, str]] = []
         self._locals: dict[str, Any] = {}
         self._resolving: list[str] = []
 
@@ -85,7 +88,8 @@ class Scope:
         self._resolving.append(name)
         try:
             base = Scope(self.variables, self.locals_raw, self.files)   # locals see no each/count
-            base._locals, base._resolving, base.ref_known = self._locals, self._resolving, self.ref_known
+            base._locals, base._resolving = self._locals, self._resolving
+            base.resources, base._refs = self.resources, self._refs
             value = base.evaluate(self.locals_raw[name])
         finally:
             self._resolving.pop()
@@ -223,15 +227,54 @@ def _getattr(node: GetAttr, scope: Scope, env: Any) -> Any:
     if isinstance(obj, Var) and not (env and obj.name in env):
         if obj.name in _KNOWN_ROOTS:
             return _special(node, obj, scope)
-        if scope.ref_known is not None:
-            return scope.ref_known(traversal_text(node) or "", node)
-        return _world(node, obj)
+        return _reference(node, obj, scope, env)
     root = _root(obj)
     if root is not None and root.name not in _KNOWN_ROOTS and not (env and root.name in env):
-        if scope.ref_known is not None:
-            return scope.ref_known(traversal_text(node) or "", node)
-        return _world(node, root)
+        return _reference(node, root, scope, env)
     return _attr(_ev(obj, scope, env), node.name, node)
+
+
+def _reference(node: Node, root: Var, scope: Scope, env: Any) -> Any:
+    """``aws_sqs_queue.q.name``: the value its configuration sets, when it sets one."""
+    chain: list[Node] = []
+    n: Node = node
+    while isinstance(n, (GetAttr, Index)):
+        chain.append(n)
+        n = n.obj
+    chain.reverse()
+    entry = scope.resources.get(f"{root.name}.{chain[0].name}") if isinstance(chain[0], GetAttr) else None
+    if entry is None:
+        return _world(node, root)
+    block, instances = entry
+    i = 1
+    if instances is not None:
+        if i >= len(chain) or not isinstance(chain[i], Index):
+            return _world(node, root)
+        key = _ev(chain[i].key, scope, env)
+        if isinstance(key, Unknown):
+            return key
+        if isinstance(key, float) and key.is_integer():
+            key = int(key)
+        block = instances.get(key) if isinstance(key, (str, int)) and not isinstance(key, bool) else None
+        if block is None:
+            return _world(node, root)
+        i += 1
+    if i >= len(chain) or not isinstance(chain[i], GetAttr) or chain[i].name not in block.body:
+        return _world(node, root)
+    mark = (block.address, chain[i].name)
+    if mark in scope._refs or len(scope._refs) >= _MAX_LOCAL_DEPTH:
+        return Unknown(f"{traversal_text(node)}: resources refer to each other in a cycle")
+    scope._refs.append(mark)
+    try:
+        value = (block.scope or scope.instance()).evaluate(block.body[chain[i].name])
+    finally:
+        scope._refs.pop()
+    for step in chain[i + 1:]:
+        if isinstance(step, GetAttr):
+            value = _attr(value, step.name, step)
+        else:
+            value = _lookup(value, _ev(step.key, scope, env), step)
+    return value
 
 
 def _attr(value: Any, name: str, node: Node) -> Any:
@@ -249,9 +292,7 @@ def _attr(value: Any, name: str, node: Node) -> Any:
 def _index(node: Index, scope: Scope, env: Any) -> Any:
     root = _root(node)
     if root is not None and root.name not in _KNOWN_ROOTS and not (env and root.name in env):
-        if scope.ref_known is not None:
-            return scope.ref_known(traversal_text(node) or "", node)
-        return _world(node, root)
+        return _reference(node, root, scope, env)
     return _lookup(_ev(node.obj, scope, env), _ev(node.key, scope, env), node)
 
 
