@@ -110,9 +110,13 @@ def test_supporting_blocks_fold_into_what_they_belong_to(tmp_path):
 
 def test_without_a_component_an_orphan_part_is_dropped_quietly(tmp_path):
     result = read_repo(make_repo(tmp_path, {"x.tf": 'resource "time_sleep" "wait" {}\n'
+                                                    'resource "aws_ec2_tag" "none" { for_each = {} }\n'
+                                                    'resource "acme_thing" "none" { count = 0 }\n'
                                                     'resource "aws_sqs_queue" "q" { name = "q" }\n'}), ReadConfig())
     assert sorted(entities(result)) == ["aws_sqs_queue.q"]
-    assert not [p for p in result.problems if "time_sleep" in p.message]
+    assert not [p for p in result.problems if "time_sleep" in p.message or "aws_ec2_tag" in p.message]
+    # a type a person would name keeps its note that no instance is created
+    assert [p.severity for p in result.problems if "acme_thing.none" in p.message] == ["info"]
 
 
 def test_lookout_yaml_adds_and_keeps_types(tmp_path):
@@ -151,3 +155,49 @@ def test_catalog_json_and_the_resource_page_list_the_folded_blocks(tmp_path):
     html = str(section["html"])
     assert "<code>aws_s3_bucket_versioning.logs</code>" in html and "Configured by" in html
     assert 'href="https://git.example.com/team/orders/' in html and ".af/storage.tf:8" in html
+
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "terraform"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the real-world corpus is not at {CORPUS}")
+def test_real_terraform_folds_without_losing_a_block():
+    """Every corpus folder as an .af: no part is left an entity, and each one folded is listed
+    on a Resource or Component of its folder, unless it belongs to nothing there."""
+    from generator.model import ANN_TF_ADDRESS, ANN_TF_TYPE
+    from generator.read.fold import fold
+    from generator.read.terraform import read_terraform
+
+    cfg = ReadConfig()
+    before = after = info_before = info_after = listed = orphans = 0
+    for folder in sorted({p.parent for p in CORPUS.rglob("*.tf")}):
+        top = folder.relative_to(CORPUS).parts[0]
+        repo = Repo(top, CORPUS / top)
+        af = folder.relative_to(CORPUS / top).as_posix()
+        result = read_terraform(repo, cfg, af)
+        before += len(result.drafts)
+        info_before += sum(p.severity == "info" for p in result.problems)
+        parts = {d.entity["metadata"]["annotations"][ANN_TF_ADDRESS]: d for d in result.drafts
+                 if d.entity["kind"] == "Resource" and is_part(d.entity["metadata"]["annotations"][ANN_TF_TYPE], cfg)}
+        named = {d.entity["metadata"]["name"].lower() for d in result.drafts}
+        refs = {d.entity["metadata"]["annotations"][ANN_TF_ADDRESS]:
+                {r.split(":")[-1].lower() for r in d.entity["spec"].get("dependsOn", [])} for d in result.drafts}
+        fold(result, cfg)
+        after += len(result.drafts)
+        info_after += sum(p.severity == "info" for p in result.problems)
+        kinds = {d.entity["metadata"]["annotations"].get(ANN_TF_TYPE) for d in result.drafts}
+        assert not [k for k in kinds if k and is_part(k, cfg)], folder
+        shown = {b["address"] for d in result.drafts for b in d.entity["spec"].get("terraformBlocks", [])}
+        for address, draft in parts.items():
+            if address in shown:
+                listed += 1
+                continue
+            # dropped: then nothing in the folder refers to it and it refers to nothing kept
+            name = draft.entity["metadata"]["name"].lower()
+            assert not any(name in r for a, r in refs.items() if a not in parts), (folder, address)
+            assert not (refs[address] & (named - {p.entity["metadata"]["name"].lower() for p in parts.values()})), \
+                (folder, address)
+            orphans += 1
+    print(f"\ncorpus: {before} entities -> {after}; info problems {info_before} -> {info_after}; "
+          f"{listed} blocks listed on their Resource, {orphans} belonging to nothing left out")
+    assert after < before and info_after < info_before and listed > 100

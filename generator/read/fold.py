@@ -16,12 +16,15 @@ block, :func:`fold` removes the drafts whose type is a *part*
 4. else the repo's first Terraform Component, when there is one; otherwise the
    block is dropped without a word, since no page would show it.
 
-The naming notes the reader made about a folded block (``info``) go with it;
-a warning or error about it stays, pointed at the Resource it now belongs to.
+The naming notes the reader made about a folded block (``info``) go with it,
+as do its notes that made no entity at all (``count = 0``, an empty
+``for_each``); a warning or error about it stays, pointed at the Resource it
+now belongs to.
 References to a folded block become references to its owner.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from generator.config import ReadConfig
@@ -105,6 +108,8 @@ def fold(result: ReadResult, cfg: ReadConfig) -> ReadResult:
     kept = []
     for problem in result.problems:
         ref = (problem.entity_ref or "").lower()
+        if not ref and problem.severity == "info" and _about_a_part(problem.message, cfg):
+            continue    # e.g. 'aws_ec2_tag.x: "for_each" is empty': no entity, and not one a person names
         if ref in new_ref:
             if problem.severity == "info" or new_ref[ref] is None:
                 continue
@@ -112,6 +117,15 @@ def fold(result: ReadResult, cfg: ReadConfig) -> ReadResult:
         kept.append(problem)
     result.problems = kept
     return result
+
+
+_ADDRESS = re.compile(r"^([a-z][a-z0-9_]*)\.[A-Za-z_][\w-]*(\[[^\]]*\])?: ")
+
+
+def _about_a_part(message: str, cfg: ReadConfig) -> bool:
+    """A note the reader wrote about a block of a part type that made no draft (it starts with the address)."""
+    m = _ADDRESS.match(message)
+    return m is not None and m.group(1) not in ("module", "data") and is_part(m.group(1), cfg)
 
 
 def _block(draft: Draft) -> dict[str, Any]:

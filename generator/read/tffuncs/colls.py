@@ -8,7 +8,7 @@ from typing import Any
 from generator.read.tffuncs.convert import to_list, unify
 from generator.read.tffuncs.core import (
     FunctionError, TfSet, Unknown, first_unknown, function, norm_number, t_any, t_bool, t_list, t_map,
-    t_number, t_string, tf_equal, tf_type_name, whole,
+    t_number, t_string, tf_equal, tf_type_name, whole, dedupe,
 )
 from generator.read.tffuncs.jsontext import sorted_keys
 from generator.read.tffuncs.strings import graphemes
@@ -58,11 +58,7 @@ def contains(lst: Any, value: Any) -> bool:
 
 @function("distinct", ("list", t_any))
 def distinct(lst: Any) -> list[Any]:
-    out: list[Any] = []
-    for item in to_list(_seq(lst, "a list is required")):
-        if not any(tf_equal(item, seen) for seen in out):
-            out.append(item)
-    return out
+    return dedupe(to_list(_seq(lst, "a list is required")))
 
 
 @function("element", ("list", t_any), ("index", t_number))

@@ -66,16 +66,46 @@ class TfSet(list):
     """A Terraform set: de-duplicated and in cty's order."""
 
     def __init__(self, items: Any = ()):
-        unique: list[Any] = []
-        for item in items:
-            if not any(tf_equal(item, seen) for seen in unique):
-                unique.append(item)
+        unique = dedupe(items)
         known = [item for item in unique if item is not None]
         kinds = {type(item) for item in known}
         if known and (kinds == {str} or kinds == {bool} or all(is_number(i) for i in known)):
             known.sort(key=_sort_key)
             unique = known + [None] * (len(unique) - len(known))   # cty puts null last
         super().__init__(unique)
+
+
+def _key(value: Any) -> Any:
+    # Primitives compare by a hashable key (bool apart from numbers); collections
+    # have none and are compared pairwise, which is rare and small.
+    if isinstance(value, bool):
+        return ("b", value)
+    if isinstance(value, str):
+        return ("s", value)
+    if is_number(value):
+        return ("n", value)
+    if value is None:
+        return ("z", None)
+    return None
+
+
+def dedupe(items: Any) -> list[Any]:
+    """Items without repeats (Terraform equality), first occurrence kept, in order."""
+    unique: list[Any] = []
+    keys: set[Any] = set()
+    others: list[Any] = []
+    for item in items:
+        key = _key(item)
+        if key is not None:
+            if key in keys:
+                continue
+            keys.add(key)
+        elif any(tf_equal(item, seen) for seen in others):
+            continue
+        else:
+            others.append(item)
+        unique.append(item)
+    return unique
 
 
 def first_unknown(value: Any) -> Unknown | None:
