@@ -21,7 +21,8 @@ import random
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 import pytest
 
@@ -298,7 +299,7 @@ def test_lookout_agrees_with_backstage_on_every_generated_entity(tmp_path: Path)
     ours = lookout_verdicts(cases, tmp_path)
     disagree = [f"{what}: Backstage {'accepts' if o['ok'] else 'rejects (' + o['error'][:160] + ')'}, "
                 f"Lookout {'accepts' if mine else 'rejects'}"
-                for (what, _), o, mine in zip(cases, oracle, ours) if o["ok"] != mine]
+                for (what, _), o, mine in zip(cases, oracle, ours, strict=False) if o["ok"] != mine]
     accepted = sum(o["ok"] for o in oracle)
     print(f"parity: {len(cases) - len(disagree)}/{len(cases)} agree "
           f"({accepted} accepted, {len(cases) - accepted} rejected by Backstage)")

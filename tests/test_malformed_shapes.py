@@ -16,7 +16,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 import pytest
 import yaml
@@ -134,7 +135,7 @@ def org(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     expected: dict[tuple[str, int], Any] = {}
     for stem, docs in per_file.items():
         rel = f".af/{stem}.yaml"
-        for line, doc in zip(write_documents(bad / rel, docs), docs):
+        for line, doc in zip(write_documents(bad / rel, docs), docs, strict=False):
             expected[(rel, line)] = doc
     good = root / "good"
     good.mkdir()

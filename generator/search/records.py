@@ -20,7 +20,8 @@ import hashlib
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 from generator.portal.index import canonical_ref, entity_url, kind_label, split_ref
 
