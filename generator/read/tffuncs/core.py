@@ -33,6 +33,11 @@ class FunctionError(Exception):
     """A call Terraform would reject, in Terraform's words."""
 
 
+class Unsupported(Exception):  # noqa: N818 (not an error of the user's: call() makes it an Unknown)
+    """A call Terraform accepts but Lookout cannot evaluate faithfully (e.g. a regex feature
+    Python's re lacks); the result is Unknown rather than a guess or a false error."""
+
+
 class FileAccess(Protocol):
     """What file functions may see: the evaluator confines it to the repo.
 
@@ -45,7 +50,12 @@ class FileAccess(Protocol):
 
     def is_file(self, path: str) -> bool: ...
 
-    def glob(self, path: str, pattern: str) -> list[str]: ...
+    def glob(self, path: str, pattern: str) -> list[str]:
+        """Files under ``path`` matching ``pattern``, relative to ``path`` (as fileset returns them)."""
+        ...
+
+    # Optional: ``render_template(text, vars) -> value`` lets templatefile() render;
+    # without it templatefile() is Unknown.
 
 
 def is_number(value: Any) -> bool:
@@ -409,8 +419,11 @@ def call(name: str, args: list[Any], *, expand_last: bool = False, files: FileAc
             converted.append(conv(arg))
         except FunctionError as err:
             raise FunctionError(f'Invalid value for "{pname}" parameter: {err}.') from None
-    if spec.wants_files:
-        if files is None:
-            return Unknown(f"{name}() reads files, and no file access was given", f"{name}(…)")
-        return spec.impl(*converted, files=files)
-    return spec.impl(*converted)
+    try:
+        if spec.wants_files:
+            if files is None:
+                return Unknown(f"{name}() reads files, and no file access was given", f"{name}(…)")
+            return spec.impl(*converted, files=files)
+        return spec.impl(*converted)
+    except Unsupported as why:
+        return Unknown(f"{name}(): {why}", f"{name}(…)")

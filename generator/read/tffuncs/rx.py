@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from generator.read.tffuncs.core import FunctionError
+from generator.read.tffuncs.core import FunctionError, Unsupported
 
 _POSIX = {
     "alnum": "0-9A-Za-z", "alpha": "A-Za-z", "ascii": "\\x00-\\x7f", "blank": "\\t ",
@@ -26,8 +26,8 @@ _BOUNDARY = f"(?:(?<={_WORD})(?!{_WORD})|(?<!{_WORD})(?={_WORD}))"
 _NOT_BOUNDARY = f"(?:(?<={_WORD})(?={_WORD})|(?<!{_WORD})(?!{_WORD}))"
 
 
-def _refuse(what: str) -> FunctionError:
-    return FunctionError(f"error parsing pattern: {what} is not supported by Lookout's evaluator")
+def _refuse(what: str) -> Unsupported:
+    return Unsupported(f"the pattern uses {what}, which Lookout does not evaluate")
 
 
 def _escape(pattern: str, i: int, in_class: bool) -> tuple[str, int]:
@@ -54,10 +54,17 @@ def _escape(pattern: str, i: int, in_class: bool) -> tuple[str, int]:
         if end < 0:
             raise FunctionError("invalid regexp pattern: invalid escape sequence")
         return f"\\U{int(pattern[i + 3:end], 16):08x}", end + 1
-    if c in "pPCZ" or c.isdigit() and c != "0":
-        raise _refuse(f"\\{c}")
-    if c == "0":
-        raise _refuse("octal escapes")
+    if c.isdigit():
+        # Go: \0 and \1-\7 followed by octal digits are octal codes; a lone \1-\9 is a
+        # backreference, which RE2 rejects (Python would read \12 as a backreference)
+        octal = re.match(r"0[0-7]{0,2}|[1-7][0-7]{1,2}", pattern[i + 1:])
+        if octal is None:
+            raise FunctionError(f"error parsing regexp: invalid escape sequence: `\\{c}`")
+        return f"\\u{int(octal.group(0), 8):04x}", i + 1 + len(octal.group(0))
+    if c in "pP":
+        raise _refuse("Unicode classes (\\p)")
+    if c in "CZ":
+        raise FunctionError(f"error parsing regexp: invalid escape sequence: `\\{c}`")
     return pattern[i:i + 2], i + 2
 
 
@@ -67,8 +74,24 @@ def translate(pattern: str) -> str:
     multiline = False
     i = 0
     n = len(pattern)
+    last = ""       # "quant" after a repetition, "lazy" after its '?': RE2 rejects a repetition of either
     while i < n:
         ch = pattern[i]
+        if ch in "*+?" or ch == "{" and re.match(r"\{\d+(,\d*)?\}", pattern[i:]):
+            if last == "quant" and ch == "?":
+                out.append("?")
+                i += 1
+                last = "lazy"
+                continue
+            if last:
+                raise FunctionError("error parsing regexp: invalid nested repetition operator")
+            if ch != "{":
+                out.append(ch)
+                i += 1
+                last = "quant"
+                continue
+        elif not (ch == "\\" and pattern.startswith("\\Q", i)):
+            last = ""
         if ch == "\\" and pattern.startswith("\\Q", i):
             end = pattern.find("\\E", i + 2)
             literal = pattern[i + 2:] if end < 0 else pattern[i + 2:end]
@@ -94,10 +117,13 @@ def translate(pattern: str) -> str:
                 if "U" in flags.group(1):
                     raise _refuse("the ungreedy flag (?U)")
                 on = flags.group(1).split("-")[0]
-                if "m" in on and flags.group(2) == ")" and not out:
+                if flags.group(2) == ")" and out:
+                    # Python accepts global flags only at the very start
+                    raise _refuse("a flag group after the start of the pattern")
+                if "m" in on and flags.group(2) == ")":
                     multiline = True
                 elif "m" in flags.group(1):
-                    raise _refuse("a multi-line flag after the start of the pattern")
+                    raise _refuse("a multi-line flag group")
                 out.append(flags.group(0))
                 i += len(flags.group(0))
             else:
@@ -116,6 +142,7 @@ def translate(pattern: str) -> str:
                 raise FunctionError("invalid regexp pattern: invalid repeat count")
             out.append(rep.group(0))
             i += len(rep.group(0))
+            last = "quant"
         else:
             out.append(ch)
             i += 1
@@ -165,6 +192,8 @@ def compile_re2(pattern: str) -> re.Pattern:
     try:
         compiled = re.compile(translate(pattern))
     except re.error as err:
+        if "redefinition of group name" in str(err):
+            raise Unsupported("the pattern names two groups alike, which Lookout does not evaluate") from None
         raise FunctionError(f"error parsing pattern: {err}") from None
     return compiled
 
