@@ -100,6 +100,9 @@ def publish(catalog: Catalog, repos: list[Repo], cfg: Config, out_dir: Path, *,
         if (docs_stage / "docs").is_dir():
             shutil.rmtree(site / "docs", ignore_errors=True)
             os.replace(docs_stage / "docs", site / "docs")
+        # What a merge-request check fetches instead of the whole catalog (generator/published.py).
+        from generator.published import write_compact
+        write_compact(catalog, site / "api" / "validate.json.gz")
         t = report.timings.add("site", t)
         if search:
             from generator.search import SearchIndexError, build_search

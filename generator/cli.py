@@ -107,6 +107,7 @@ def catalog_cmd(config_file, repos, manifest, org, output, strict, workers, no_c
     write_catalog(catalog, output)
     click.echo(f"wrote {output}: {_summary(catalog)}; {timings.cached_repos} repos unchanged since the "
                f"last run (read cache)")
+    _print_errors(catalog.problems)
     if strict and any(p.severity == "error" for p in catalog.problems):
         sys.exit(1)
 
@@ -114,25 +115,47 @@ def catalog_cmd(config_file, repos, manifest, org, output, strict, workers, no_c
 @main.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("--catalog", "catalog_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="A published catalog.json to resolve references against.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "codequality"]), default="text",
-              show_default=True, help="codequality is GitLab's Code Quality report.")
+              help="The published catalog: the portal's api/validate.json.gz (small) or api/catalog.json. "
+                   "References to other repos are checked against it, and so is what the change breaks.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "codequality", "junit", "markdown"]),
+              default="text", show_default=True,
+              help="On stdout. codequality is GitLab's Code Quality report; markdown a merge-request comment.")
+@click.option("--codequality", "cq_out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the Code Quality report here.")
+@click.option("--junit", "junit_out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write a JUnit XML report here.")
+@click.option("--markdown", "md_out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the Markdown summary here.")
+@click.option("--no-docs", is_flag=True, help="Skip building the docs (they are checked by default).")
+@click.option("--name", "repo_name", help="The repo's name in the portal (default: its folder's name; CI "
+              "passes $CI_PROJECT_NAME). One PATH only.")
 @config_option
-def validate_cmd(paths, catalog_file, fmt, config_file) -> None:
-    """Check repos' .af and descriptors; exit 1 on errors."""
-    from generator.catalog_json import CatalogFileError, load_catalog
-    from generator.validate import format_problems, validate_repos
+def validate_cmd(paths, catalog_file, fmt, cq_out, junit_out, md_out, no_docs, repo_name, config_file) -> None:
+    """Check repos as `lookout build` would (.af, descriptors, docs); exit 1 on errors."""
+    from generator.catalog_json import CatalogFileError
+    from generator.published import load_published
+    from generator.report import format_problems
+    from generator.validate import validate_repos
 
     cfg = _config(config_file)
-    catalog = None
+    published = None
     if catalog_file:
         try:
-            catalog = load_catalog(catalog_file)
+            published = load_published(catalog_file)
         except CatalogFileError as exc:
             raise UserError(str(exc)) from None
-    problems = validate_repos(list(paths), cfg.read, catalog)
-    click.echo(format_problems(problems, fmt, {p.resolve().name: str(p) for p in paths}))
-    if any(p.severity == "error" for p in problems):
+    if repo_name and len(paths) != 1:
+        raise UserError("--name names one repo; give one PATH")
+    names = [repo_name] if repo_name else [p.resolve().name for p in paths]
+    result = validate_repos(list(paths), cfg, published, docs=not no_docs, names=names)
+    repo_paths = {n: str(p) for n, p in zip(names, paths, strict=True)}
+    against = str(catalog_file) if catalog_file else None
+    for out, kind in ((cq_out, "codequality"), (junit_out, "junit"), (md_out, "markdown")):
+        if out:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(format_problems(result.problems, kind, repo_paths, against) + "\n", encoding="utf-8")
+    click.echo(format_problems(result.problems, fmt, repo_paths, against))
+    if result.errors:
         sys.exit(1)
 
 
@@ -164,7 +187,9 @@ def query_cmd(question, ref, catalog_file) -> None:
 @click.option("--no-search", is_flag=True, help="Skip the Pagefind index (faster previews).")
 @click.option("--shard", metavar="I/N", help="Only read and build the docs of the I-th of N slices of the "
               "repos, into the cache; publish nothing (a final build without --shard then only hits the cache).")
-def build_cmd(config_file, repos, out_dir, catalog_out, no_search, shard) -> None:
+@click.option("--strict", is_flag=True, help="Exit 1 when any error-level problem exists (the site is "
+              "still published).")
+def build_cmd(config_file, repos, out_dir, catalog_out, no_search, shard, strict) -> None:
     """Build the whole portal: catalog, entity pages, docs, search."""
     from generator.build import BuildError, build
 
@@ -183,6 +208,20 @@ def build_cmd(config_file, repos, out_dir, catalog_out, no_search, shard) -> Non
     except BuildError as exc:
         raise click.ClickException(f"{exc} (the previous site, if any, is untouched)") from None
     click.echo(report.summary())
+    _print_errors(report.problems)
+    if strict and any(p.severity == "error" for p in report.problems):
+        sys.exit(1)
+
+
+def _print_errors(problems, limit: int = 50) -> None:
+    """The errors themselves, not only their count (warnings and info: the problems page)."""
+    errors = [p for p in problems if p.severity == "error"]
+    for p in errors[:limit]:
+        where = "/".join(x for x in (p.repo, p.file) if x) + (f":{p.line}" if p.line else "")
+        click.echo(f"error: {where or '(build)'}: {p.message}", err=True)
+    if len(errors) > limit:
+        click.echo(f"... and {len(errors) - limit} more errors: see the problems page or catalog.json",
+                   err=True)
 
 
 @main.command("serve")

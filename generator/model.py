@@ -122,6 +122,10 @@ class Draft:
     # Terraform drafts: the addresses of the blocks this one's expressions
     # mention (resources, data sources, modules), for folding and linking.
     references: list[str] = field(default_factory=list)
+    # Where a spec field's value is written, when not on the draft's own line:
+    # a Resource inherits its owner from the service module, so an unknown
+    # owner is reported once, at the service module's `owner =` line.
+    field_locations: dict[str, Location] = field(default_factory=dict)
 
 
 @dataclass

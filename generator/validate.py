@@ -1,25 +1,33 @@
-"""`lookout validate`: check one or more repos as the catalog build will.
+"""`lookout validate`: check one or more repos as `lookout build` will.
 
-Used in a service's merge request: its `.af` is read and linked, with the
-published catalog.json (when given) standing in for every other repo, so
-references to other teams' entities resolve. Only the problems of the repos
-under validation are reported.
+Used in a service's merge request. The repos are read and linked, their docs
+prepared and built (into a temporary folder, removed afterwards), so every
+problem the build would record for them is found here, at its file and line.
+With a published catalog (``--catalog``: catalog.json or the compact
+api/validate.json.gz) standing in for every other repo, references to other
+teams' entities resolve, a mistyped one is an error with the closest name,
+and the change is compared with what is published: what it breaks for
+others (generator/blast.py). Without one, references that leave the repos
+cannot be checked; that is said once, not once per reference.
 """
 from __future__ import annotations
 
-import hashlib
-import json
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.config import ReadConfig
+from generator.config import Config
 from generator.crawl import head_commit
-from generator.link import link
-from generator.model import (ANN_FILE, ANN_LINE, ANN_REPO, Draft, Location, Problem, ReadResult, Repo)
+from generator.entity.refs import entity_ref
+from generator.link import Catalog, link
+from generator.model import ANN_FILE, ANN_LINE, ANN_REPO, Draft, Location, Problem, ReadResult, Repo
+from generator.published import Published
 from generator.read import read_repo
 
 
 def catalog_drafts(catalog: dict[str, Any], skip_repos: set[str]) -> ReadResult:
+    """Every published entity but those of ``skip_repos``, whole (preview shows them)."""
     drafts = []
     for ent in catalog.get("entities", []):
         anns = (ent.get("metadata") or {}).get("annotations") or {}
@@ -33,37 +41,62 @@ def catalog_drafts(catalog: dict[str, Any], skip_repos: set[str]) -> ReadResult:
     return ReadResult(drafts=drafts)
 
 
-def validate_repos(paths: list[Path], cfg: ReadConfig, catalog: dict[str, Any] | None) -> list[Problem]:
-    repos = [Repo(p.resolve().name, p.resolve(), head_commit(p)) for p in paths]
-    results = [read_repo(r, cfg) for r in repos]
+@dataclass
+class Validation:
+    repos: list[Repo]
+    problems: list[Problem] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)   # references not checked (no catalog)
+    checked_against: str | None = None                    # the published catalog, when given
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+
+def _docs_problems(linked: Catalog, repos: list[Repo], cfg: Config) -> list[Problem]:
+    """What the build's docs stage would say: the same jobs, built into a folder that is then removed."""
+    from generator.techdocs.build import build_all_docs
+    from generator.techdocs.jobs import docs_jobs
+
     names = {r.name for r in repos}
-    if catalog is not None:
-        results.append(catalog_drafts(catalog, names))
-    linked = link(results, repos)
-    return [p for p in linked.problems if p.repo in names]
+    own = [e for e in linked.entities if (e["metadata"].get("annotations") or {}).get(ANN_REPO) in names]
+    jobs, problems = docs_jobs(own, {r.name: r.path for r in repos})
+    if jobs:
+        with tempfile.TemporaryDirectory(prefix="lookout-validate-") as tmp:
+            problems += build_all_docs(jobs, Path(tmp) / "site", Path(tmp) / "cache",
+                                       iframe_hosts=cfg.iframe_hosts, progress=False)
+    return list(problems)
 
 
-_CQ_SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
+def _unchecked_note(unchecked: list[str], repo: str) -> Problem:
+    shown = ", ".join(unchecked[:5]) + (f" and {len(unchecked) - 5} more" if len(unchecked) > 5 else "")
+    return Problem("info", f"{len(unchecked)} reference(s) to entities outside the validated repos were not "
+                   f"checked ({shown}): no published catalog was given; run with --catalog "
+                   "<portal>/api/validate.json.gz to check them", repo)
 
 
-def format_problems(problems: list[Problem], fmt: str, repo_paths: dict[str, str]) -> str:
-    if fmt == "json":
-        return json.dumps([p.to_json() for p in problems], indent=2, sort_keys=True)
-    if fmt == "codequality":
-        # GitLab Code Quality: paths are relative to the project root, which is the repo.
-        out = []
-        for p in problems:
-            path = p.file or ".af"
-            fingerprint = hashlib.sha256(f"{p.repo}|{path}|{p.line}|{p.message}".encode()).hexdigest()
-            out.append({"description": p.message, "check_name": f"lookout-{p.severity}",
-                        "fingerprint": fingerprint, "severity": _CQ_SEVERITY[p.severity],
-                        "location": {"path": path, "lines": {"begin": p.line or 1}}})
-        return json.dumps(out, indent=2)
-    lines = []
-    for p in problems:
-        where = "/".join(x for x in (repo_paths.get(p.repo or "", p.repo or ""), p.file or "") if x)
-        lines.append(f"{where}{':' + str(p.line) if p.line else ''}: {p.severity}: {p.message}")
-    errors = sum(p.severity == "error" for p in problems)
-    warnings = sum(p.severity == "warning" for p in problems)
-    lines.append(f"{errors} error(s), {warnings} warning(s), {len(problems) - errors - warnings} info")
-    return "\n".join(lines)
+def validate_repos(paths: list[Path], cfg: Config, published: Published | None,
+                   docs: bool = True, names: list[str] | None = None) -> Validation:
+    """``names``: the repos' names in the portal (default: their folders' names)."""
+    names = names or [p.resolve().name for p in paths]
+    repos = [Repo(n, p.resolve(), head_commit(p)) for n, p in zip(names, paths, strict=True)]
+    results = [read_repo(r, cfg.read) for r in repos]
+    own = {r.name for r in repos}
+    if published is not None:
+        results.append(published.drafts(own))
+    linked = link(results, repos, whole_org=published is not None)
+    out = Validation(repos, [p for p in linked.problems if p.repo in own], linked.unchecked)
+    if docs:
+        out.problems += _docs_problems(linked, repos, cfg)
+    if published is not None:
+        from generator.blast import blast_radius
+
+        where: dict[str, dict[str, Location]] = {}
+        for d in (d for r in results[:len(repos)] for d in r.drafts):
+            for key, loc in d.field_locations.items():  # Terraform's and YAML's drafts of one entity
+                where.setdefault(entity_ref(d.entity), {}).setdefault(key, loc)
+        out.problems += blast_radius(published, own, linked, where)
+    elif linked.unchecked:
+        out.problems.append(_unchecked_note(linked.unchecked, repos[0].name))
+    out.problems.sort(key=Problem.sort_key)
+    return out

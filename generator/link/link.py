@@ -2,14 +2,17 @@
 
 Backstage semantics: refs default their kind per field and their namespace
 to the referrer's; an entity Backstage would reject is rejected (reported,
-left out); a reference to nothing is a dangling reference (reported, no
-relation written). The order of the input never changes the output: drafts
+left out); a reference to nothing is a dangling reference (an error at the
+line the reference is written, with the closest existing name; no relation
+written). The order of the input never changes the output: drafts
 are sorted by (repo, file, line) before anything is decided.
 """
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Any
 
 from generator.entity.refs import RefError, entity_ref, js_falsy, parse_backstage_ref
@@ -17,7 +20,7 @@ from generator.entity.relations import FIELD_RELATIONS
 from generator.entity.rules import validate_entity
 from generator.graph import dependency_cycles
 from generator.link.merge import merge_drafts, title_index
-from generator.model import (ANN_PHYSICAL_NAME, Draft, Lookup, Problem, ReadResult, Repo)
+from generator.model import (ANN_PHYSICAL_NAME, Draft, Location, Lookup, Problem, ReadResult, Repo)
 
 
 @dataclass
@@ -30,6 +33,12 @@ class Catalog:
     # Written by `lookout build` after the docs stage: entity ref -> {"status": "built"|"failed"}.
     # None when no docs were built (`lookout catalog`), so readers can tell "unknown" from "failed".
     docs: dict[str, dict[str, str]] | None = None
+    # References that could not be checked (link(whole_org=False)); not written to catalog.json.
+    unchecked: list[str] = field(default_factory=list)
+    # Every resolved `data` lookup: (component ref, resource type, physical name, address,
+    # Location); the compact validation catalog publishes them, so a merge request that
+    # renames a physical name can tell whose lookup it breaks.
+    lookups: list[tuple[str, str, str, str, Location]] = field(default_factory=list)
 
 
 def _own_copy(entity: dict[str, Any]) -> dict[str, Any]:
@@ -76,9 +85,10 @@ def _admit(draft: Draft, problems: list[Problem]) -> bool:
 
 
 class _Linker:
-    def __init__(self, drafts: list[Draft]):
+    def __init__(self, drafts: list[Draft], whole_org: bool = True):
         self.problems: list[Problem] = []
-        own = [Draft(_own_copy(d.entity), d.location, d.source, d.lookups, d.owner_explained) for d in drafts]
+        own = [Draft(_own_copy(d.entity), d.location, d.source, d.lookups, d.owner_explained,
+                     field_locations=d.field_locations) for d in drafts]
         admitted = [d for d in sorted(own, key=_draft_key) if _admit(d, self.problems)]
         merged, dup_problems = merge_drafts(admitted)
         self.problems += dup_problems
@@ -87,6 +97,15 @@ class _Linker:
         self.relations: dict[str, set[tuple[str, str]]] = defaultdict(set)
         self.titles = title_index(self.entities)
         self.warned_titles: set[tuple] = set()
+        # False when the drafts are a few repos without the rest of the org
+        # (`lookout validate` with no published catalog): a reference to
+        # nothing may be another repo's entity, so it is collected, not reported.
+        self.whole_org = whole_org
+        self.unchecked: set[str] = set()
+        self.owner_unchecked: set[str] = set()    # owner unknown or unknowable: no "ownerless" too
+        self.resolved_lookups: list[tuple[str, str, str, str, Location]] = []
+        self.dangling: dict[tuple, list[str]] = {}
+        self._names: _Names | None = None
 
     def relate(self, source: str, rel: str, inverse: str, target: str) -> None:
         self.relations[source].add((rel, target))
@@ -112,10 +131,34 @@ class _Linker:
                 "warning", f"owner {raw!r} is a display title; resolved to {canonical} "
                 f"(write owner = \"{canonical.split('/', 1)[1]}\")", draft.location, ref))
             return canonical
+        loc = draft.field_locations.get(spec_field, draft.location)
+        if draft.source == "catalog":
+            return None  # the published catalog's own gaps were reported when it was built
+        if not self.whole_org:
+            self.unchecked.add(target)  # another repo's entity, maybe: not knowable here
+            if spec_field == "owner":
+                self.owner_unchecked.add(ref)
+            return None
+        key = (loc, spec_field, target)
+        if key in self.dangling:
+            # One problem per place written: ten Resources inheriting a mistyped owner share it.
+            self.dangling[key].append(ref)
+            if spec_field == "owner":
+                self.owner_unchecked.add(ref)
+            return None
+        self.dangling[key] = [ref]
+        if spec_field == "owner":
+            self.owner_unchecked.add(ref)  # the error says it; no "ownerless" warning as well
+        hint = did_you_mean(target, self.names_by_kind())
         self.problems.append(Problem.at(
-            "warning", f"dangling reference: spec.{spec_field} names {target}, which is not in the catalog",
-            draft.location, ref))
+            "error", f"dangling reference: spec.{spec_field} names {target}, which is not in the catalog"
+            + (f"; did you mean `{hint}`?" if hint else ""), loc, ref))
         return None
+
+    def names_by_kind(self) -> _Names:
+        if self._names is None:
+            self._names = _Names(self.entities)
+        return self._names
 
     def link_fields(self) -> None:
         for ref, ent in self.entities.items():
@@ -158,11 +201,15 @@ class _Linker:
 
     def _link_lookup(self, ref: str, lk: Lookup, index: dict) -> None:
         targets = index.get((lk.resource_type, lk.physical_name), [])
+        if not targets and not self.whole_org:
+            self.unchecked.add(f"{lk.resource_type} {lk.physical_name!r} ({lk.address})")
+            return
         if not targets:
             self.problems.append(Problem.at(
                 "info", f"{lk.address} looks up {lk.resource_type} {lk.physical_name!r}, "
                 f"which no repo in the catalog declares", lk.location, ref))
             return
+        self.resolved_lookups.append((ref, lk.resource_type, lk.physical_name, lk.address, lk.location))
         for target in targets:
             if target != ref:
                 self.relate(ref, "dependsOn", "dependencyOf", target)
@@ -174,6 +221,7 @@ class _Linker:
     def report_ownerless(self) -> None:
         for ref in sorted(self.entities):
             if ref.startswith(("component:", "api:", "resource:", "system:")) and \
+                    ref not in self.owner_unchecked and self.drafts[ref].source != "catalog" and \
                     not any(r == "ownedBy" for r, _ in self.relations.get(ref, ())) and \
                     not self.drafts[ref].owner_explained:
                 self.problems.append(Problem.at(
@@ -191,10 +239,53 @@ class _Linker:
         return out
 
 
-def link(results: list[ReadResult], repos: list[Repo]) -> Catalog:
-    """Link every repo's read result into one catalog."""
+class _Names:
+    """Entity names by (kind, namespace), and by their first two letters where there are many."""
+
+    def __init__(self, refs: Iterable[str]):
+        self.pools: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for key in refs:
+            kind, rest = key.split(":", 1)
+            ns, name = rest.split("/", 1)
+            self.pools[(kind, ns)].append(name)
+        self.buckets: dict[tuple[str, str, str], list[str]] = {}
+
+    def candidates(self, kind: str, ns: str, name: str) -> list[str]:
+        pool = self.pools.get((kind, ns), [])
+        if len(pool) <= 5000:
+            return pool
+        # 250,000 Resources: a typo rarely hits the first two letters; compare with those only
+        # (get_close_matches over them all would take seconds per unknown reference).
+        if not self.buckets:
+            for (k, n), names in self.pools.items():
+                if len(names) > 5000:
+                    for x in names:
+                        self.buckets.setdefault((k, n, x[:2]), []).append(x)
+        return self.buckets.get((kind, ns, name[:2]), [])
+
+
+def did_you_mean(target: str, names: _Names) -> str | None:
+    """The closest existing name of the same kind and namespace (a typo's likely intent).
+
+    Names are compared without the namespace, which would make every pair look alike.
+    """
+    kind, rest = target.split(":", 1)
+    ns, name = rest.split("/", 1)
+    match = difflib.get_close_matches(name, names.candidates(kind, ns, name), n=1, cutoff=0.8)
+    if not match:
+        return None
+    return match[0] if ns == "default" else f"{ns}/{match[0]}"
+
+
+def link(results: list[ReadResult], repos: list[Repo], whole_org: bool = True) -> Catalog:
+    """Link every repo's read result into one catalog.
+
+    ``whole_org=False``: the results are some repos only (validate without a
+    published catalog); references to nothing are listed in ``Catalog.unchecked``
+    instead of reported, since they may name another repo's entity.
+    """
     drafts = [d for r in results for d in r.drafts]
-    linker = _Linker(drafts)
+    linker = _Linker(drafts, whole_org)
     linker.link_fields()
     linker.link_lookups()
     linker.report_ownerless()
@@ -204,4 +295,5 @@ def link(results: list[ReadResult], repos: list[Repo]) -> Catalog:
         problems.append(Problem.at("warning", "dependency cycle: " + " -> ".join(cycle + cycle[:1]),
                                    linker.drafts[cycle[0]].location, cycle[0]))
     sources = [{"repo": r.name, "commit": r.commit, "url": r.web_url} for r in sorted(repos, key=lambda r: r.name)]
-    return Catalog(entities, sorted(problems, key=Problem.sort_key), sources)
+    return Catalog(entities, sorted(problems, key=Problem.sort_key), sources,
+                   unchecked=sorted(linker.unchecked), lookups=linker.resolved_lookups)

@@ -53,7 +53,8 @@ def merge_drafts(drafts: list[Draft]) -> tuple[list[Draft], list[Problem]]:
                     "warning",
                     f"drift: {field} differs between {tf.location} (Terraform, used) and "
                     f"{yml.location} (YAML)", yml.location, ref))
-            chosen[ref] = Draft(merged, tf.location, "terraform", tf.lookups + yml.lookups, tf.owner_explained)
+            chosen[ref] = Draft(merged, tf.location, "terraform", tf.lookups + yml.lookups, tf.owner_explained,
+                                field_locations={**yml.field_locations, **tf.field_locations})
             continue
         problems.append(Problem.at(
             "error",

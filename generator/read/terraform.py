@@ -190,7 +190,12 @@ class _Reader:
         spec["dependsOn"] = self.entity_refs(d, ref)
         spec["providesApis"] = self.strings(d, "provides_apis", ref)
         spec["consumesApis"] = self.strings(d, "consumes_apis", ref)
-        return self.draft(d, "Component", name, meta, spec)
+        draft = self.draft(d, "Component", name, meta, spec)
+        for field, attr in (("owner", "owner"), ("system", "system"), ("dependsOn", "dependencies"),
+                            ("providesApis", "provides_apis"), ("consumesApis", "consumes_apis")):
+            if attr in d.body:
+                draft.field_locations[field] = self.loc(d, attr)
+        return draft
 
     def links(self, d: Block, ref: str) -> list[dict[str, str]]:
         out = []
@@ -298,7 +303,8 @@ class _Reader:
         self.taken.add(name.lower())
         return name, physical, notes
 
-    def resource(self, d: Block, spec: TypeSpec | None, service: str, owner: str | None) -> Draft:
+    def resource(self, d: Block, spec: TypeSpec | None, service: str, owner: str | None,
+                 inherited: dict[str, Location]) -> Draft:
         tf_type = "module" if d.type == "module" else d.labels[0]
         name, physical, notes = self.resource_name(d, spec, service)
         ref = f"resource:{self.ns}/{name}".lower()
@@ -313,12 +319,18 @@ class _Reader:
         if d.type == "module":
             meta["annotations"][ANN_MODULE_SOURCE] = str(self.sc(d).evaluate(d.body.get("source")))
         out: dict[str, Any] = {"type": spec.type if spec else tf_type}
-        owner = self.owner_tag(d, ref, owner)
-        if owner:
-            out["owner"] = owner
+        tagged = self.owner_tag(d, ref, owner)
+        if tagged:
+            out["owner"] = tagged
         if self.system:
             out["system"] = self.system
-        return self.draft(d, "Resource", name, meta, out)
+        draft = self.draft(d, "Resource", name, meta, out)
+        # Inherited values are reported where they are written (the service module).
+        draft.field_locations.update({k: v for k, v in inherited.items() if k in out})
+        tags = self.sc(d).evaluate(d.body.get("tags"))
+        if isinstance(tags, dict) and any(k.lower() == "owner" for k in tags):
+            draft.field_locations["owner"] = self.loc(d, "tags")
+        return draft
 
     def owner_tag(self, d: Block, ref: str, default: str | None) -> str | None:
         """An ``owner``/``Owner`` tag overrides the service owner."""
@@ -435,11 +447,13 @@ class _Reader:
         service = first["metadata"]["name"] if first else repo_name
         owner = first["spec"].get("owner") if first else None
         self.system = first["spec"].get("system") if first else None
+        inherited = {k: v for k, v in (components[0].field_locations if components else {}).items()
+                     if k in ("owner", "system")}
         drafts = []
         # Blocks that fold into another Resource (read/fold.py) choose their names last,
         # so that a versioning block never takes the name its bucket wants.
         for d, spec in sorted(resources, key=lambda item: _folds(item[0], self.cfg)):
-            draft = self.resource(d, spec, service, owner)
+            draft = self.resource(d, spec, service, owner, inherited)
             self.resource_names[d.base_address].append(draft.entity["metadata"]["name"])
             drafts.append((d, draft))
         order = {id(d): i for i, (d, _) in enumerate(resources)}

@@ -192,8 +192,10 @@ def prepare_docs(repo: str, repo_path: Path, docs_root: str, title: str) -> Prep
         prep.ok = False
         return prep
     if not prep.docs_dir.is_dir():
+        # At the docs_dir line when mkdocs.yml names it, else at the top of mkdocs.yml.
+        where = (line("docs_dir") or 1) if cfg_rel else None
         problems.append(Problem("error", f"docs folder {docs_rel!r} does not exist", repo,
-                                cfg_rel or docs_rel))
+                                cfg_rel or docs_rel, where))
         prep.ok = False
         return prep
     _check_keys(data, warn)
@@ -209,9 +211,10 @@ def prepare_docs(repo: str, repo_path: Path, docs_root: str, title: str) -> Prep
         prep.ok = False
         return prep
     if "nav" in data and data["nav"] is not None:
-        nav, reasons = validate_nav(data["nav"], set(pages))
-        for reason in reasons:
-            warn(reason, "nav")
+        positions: list[tuple] = []
+        nav, reasons = validate_nav(data["nav"], set(pages), positions)
+        for reason, pos in zip(reasons, positions, strict=True):
+            warn(reason, "nav", *pos)
         prep.nav = nav or nav_from_tree(pages)
     else:
         prep.nav = nav_from_tree(pages)
@@ -230,7 +233,7 @@ def _check_keys(data: dict[str, Any], warn) -> None:
         elif key not in _IGNORED_KEYS:
             ignored.append(str(key))
     if ignored:
-        warn("mkdocs.yml keys ignored by Lookout: " + ", ".join(sorted(ignored)), sev="info")
+        warn("mkdocs.yml keys ignored by Lookout: " + ", ".join(sorted(ignored)), ignored[0], sev="info")
 
 
 def _check_theme(value: object, warn) -> None:

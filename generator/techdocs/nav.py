@@ -35,9 +35,14 @@ def normalize_doc_path(raw: str) -> str | None:
     return norm
 
 
-def validate_nav(raw: object, pages: set[str]) -> tuple[list[NavItem], list[str]]:
-    """Keep the safe part of a repo's ``nav``; return it and one reason per drop."""
-    reasons: list[str] = []
+def validate_nav(raw: object, pages: set[str],
+                 where: list[tuple] | None = None) -> tuple[list[NavItem], list[str]]:
+    """Keep the safe part of a repo's ``nav``; return it and one reason per drop.
+
+    ``where``, when given, receives each reason's position in ``nav`` (list
+    indexes and section titles, outermost first), so the problem can name its line in mkdocs.yml.
+    """
+    reasons: _Reasons = _Reasons(where)
     count = 0
 
     def target(value: object) -> str | None:
@@ -67,7 +72,9 @@ def validate_nav(raw: object, pages: set[str]) -> tuple[list[NavItem], list[str]
             reasons.append("nav must be a list")
             return []
         out: list[NavItem] = []
-        for item in items:
+        base = len(reasons.path)
+        for i, item in enumerate(items):
+            reasons.path[base:] = [i]
             count += 1
             if count > MAX_NAV_ITEMS:
                 reasons.append(f"nav has more than {MAX_NAV_ITEMS} entries; the rest is dropped")
@@ -81,6 +88,7 @@ def validate_nav(raw: object, pages: set[str]) -> tuple[list[NavItem], list[str]
                     if depth >= MAX_NAV_DEPTH:
                         reasons.append(f"nav section {title!r} is nested too deep")
                         continue
+                    reasons.path.append(title)
                     children = walk(value, depth + 1)
                     if children:
                         out.append({safe_title(title): children})
@@ -94,13 +102,29 @@ def validate_nav(raw: object, pages: set[str]) -> tuple[list[NavItem], list[str]
                     out.append(t)
             else:
                 reasons.append(f"nav entry {item!r} is neither a path nor a one-key mapping")
+        del reasons.path[base:]
         return out
 
     nav = walk(raw, 0)
     if count > MAX_NAV_ITEMS:
         # reported once above; make sure it is not hidden among many others
-        reasons = reasons[:50]
-    return nav, reasons
+        del reasons[50:]
+        if where is not None:
+            del where[50:]
+    return nav, list(reasons)
+
+
+class _Reasons(list):
+    """Reasons, each noting the current nav position in ``where`` as it is added."""
+
+    def __init__(self, where: list[tuple] | None):
+        super().__init__()
+        self.where, self.path = where, []  # path: the position being walked
+
+    def append(self, reason: str) -> None:
+        super().append(reason)
+        if self.where is not None:
+            self.where.append(tuple(self.path))
 
 
 def _section_title(dirname: str) -> str:

@@ -76,20 +76,23 @@ def _count_nodes(node: yaml.Node) -> None:
 
 
 def _record_lines(root: yaml.Node, lines: dict[str, int]) -> None:
-    if not isinstance(root, yaml.MappingNode):
-        return
-    for knode, vnode in root.value:
-        if not isinstance(knode, yaml.ScalarNode):
-            continue
-        key = str(knode.value)
-        lines.setdefault(key, knode.start_mark.line + 1)
-        if isinstance(vnode, yaml.SequenceNode):
-            for i, item in enumerate(vnode.value):
-                lines.setdefault(f"{key}.{i}", item.start_mark.line + 1)
-        elif isinstance(vnode, yaml.MappingNode):
-            for sk, _sv in vnode.value:
-                if isinstance(sk, yaml.ScalarNode):
-                    lines.setdefault(f"{key}.{sk.value}", sk.start_mark.line + 1)
+    """Line of every key and list item, by dotted path (``nav.1.Guide.0``), a few levels deep."""
+    def walk(node: yaml.Node, prefix: str, depth: int) -> None:
+        if depth > 6:  # nav sections, extension options: deeper than that nobody writes
+            return
+        if isinstance(node, yaml.MappingNode):
+            for knode, vnode in node.value:
+                if isinstance(knode, yaml.ScalarNode):
+                    key = f"{prefix}{knode.value}"
+                    lines.setdefault(key, knode.start_mark.line + 1)
+                    walk(vnode, key + ".", depth + 1)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                lines.setdefault(f"{prefix}{i}", item.start_mark.line + 1)
+                walk(item, f"{prefix}{i}.", depth + 1)
+
+    if isinstance(root, yaml.MappingNode):
+        walk(root, "", 0)
 
 
 def load_mkdocs_yaml(text: str) -> LoadedYaml:
