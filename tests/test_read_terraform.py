@@ -482,3 +482,15 @@ def test_a_resource_named_after_another_resources_configured_name_is_named(tmp_p
     assert ents["aws_sqs_queue.dlq"]["spec"]["dependsOn"] == ["resource:orders-jobs"]
     (problem,) = [p for p in result.problems if "aws_sqs_queue.arn" in p.message]
     assert "aws_sqs_queue.main.arn is only known after apply" in problem.message
+
+
+def test_a_string_in_depends_on_is_the_error_terraform_would_give_with_what_to_write(tmp_path):
+    src = SERVICE.replace('dependencies       = ["component:cart"]',
+                          'depends_on         = ["component:cart", aws_sqs_queue.q]')
+    result = read(tmp_path, {"service.tf": src, "q.tf": 'resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n'})
+    (problem,) = result.problems
+    assert problem.severity == "error" and (problem.file, problem.line) == (".af/service.tf", 13)
+    assert 'Terraform rejects a string in depends_on' in problem.message
+    assert 'write dependencies = ["component:cart"] instead' in problem.message
+    # The edge is kept while the repo migrates, and the reference is not an entity ref.
+    assert by_address(result)["module.service"]["spec"]["dependsOn"] == ["component:cart", "resource:q"]

@@ -40,6 +40,7 @@ _NORMAL = re.compile(r"""
 |(?P<id>[^\W\d][\w-]*)
 |(?P<heredoc><<(?P<flush>-?)(?P<marker>[^\W\d][\w-]*)[ \t]*\r?\n)
 |(?P<op>~\}|==|!=|<=|>=|&&|\|\||=>|\.\.\.|::|[{}\[\]()=,.:?!+\-*/%<>])
+|(?P<str>"[^"\\$%\n]*")
 |(?P<quote>")
 """, re.X)
 _QLIT = re.compile(r'(?:[^"\\$%\n]+|\\[^\n]|\$\$\{|%%\{|[$%](?!\{))+')
@@ -173,6 +174,8 @@ def tokenize(text: str) -> list[tuple[str, Any, int]]:
             add((op, op, line))
         elif kind == "num":
             add(("num", m.group(0), line))
+        elif kind == "str":   # most strings: no escape, no template: one token
+            add(("str", m.group(0)[1:-1], line))
         elif kind == "quote":
             add(("qs", None, line))
             stack.append("q")
@@ -206,7 +209,7 @@ def _describe(tok: tuple[str, Any, int]) -> str:
         return "a newline"
     if kind in ("id", "num"):
         return f"`{tok[1]}`"
-    if kind in ("qs", "hs", "lit"):
+    if kind in ("str", "qs", "hs", "lit"):
         return "a string"
     if kind in ("is", "ds", "ie", "qe", "he"):
         return "a template sequence"
@@ -294,9 +297,9 @@ class Parser:
                 self.end_of_item(closing, f"the argument {name}")
                 continue
             labels = []
-            while nxt[0] in ("id", "qs"):
+            while nxt[0] in ("id", "str", "qs"):
                 self.i += 1
-                labels.append(nxt[1] if nxt[0] == "id" else self.label(nxt))
+                labels.append(nxt[1] if nxt[0] != "qs" else self.label(nxt))
                 nxt = t[self.i]
             if nxt[0] != "{":
                 raise self.error(nxt, f"expected `=` or a block after `{name}`, found {_describe(nxt)} "
@@ -461,6 +464,8 @@ class Parser:
                 self.i += 1
                 return self.call(name, line)
             return Var(name, line)
+        if kind == "str":
+            return Literal(tok[1], line)
         if kind == "qs":
             return self.template("qe", line)
         if kind == "hs":

@@ -19,7 +19,7 @@ from generator.model import (
     ANN_TF_ADDRESS, ANN_TF_TYPE, Draft, Location, Lookup, Problem, ReadResult, Repo, Severity,
 )
 from generator.read.hcl import Block, read_folder
-from generator.read.hclast import GetAttr, Template, TupleCons, Var, walk
+from generator.read.hclast import GetAttr, Literal, Template, TupleCons, Var, walk
 from generator.read.resource_types import (
     TypeSpec, entity_name, is_part, is_service_module, resource_module, resource_type, tag_name,
 )
@@ -232,7 +232,7 @@ class _Reader:
             return out
         strings = []
         for item in items:
-            if isinstance(item, Template):
+            if isinstance(item, (Template, Literal)):
                 value = self.sc(d).evaluate(item)
                 if isinstance(value, str):
                     strings.append(value)
