@@ -94,7 +94,7 @@ def publish(catalog: Catalog, repos: list[Repo], cfg: Config, out_dir: Path, *,
         try:
             plugin = {"pagerduty_url": cfg.pagerduty_url} if cfg.pagerduty_url else {}
             build_site(catalog_path, site, site_name=cfg.site_name, progress=progress,
-                       extra_config={"lookout": plugin} if plugin else None)
+                       extra_config={"lookout": plugin} if plugin else None, cache_dir=cfg.cache_dir / "portal")
         except PortalBuildError as exc:
             raise BuildError(str(exc)) from None
         if (docs_stage / "docs").is_dir():

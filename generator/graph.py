@@ -18,10 +18,15 @@ from generator.entity.refs import entity_ref
 from generator.entity.relations import (BREAKS_WITH_RELATIONS, DEPENDENCY_RELATIONS, DEPENDENT_RELATIONS,
                                         NEEDS_RELATIONS)
 
+# What "everything that breaks with it" walks: dependents() and dependents_summary().
+DEPENDENTS_WALK = BREAKS_WITH_RELATIONS
+
 
 class CatalogGraph:
     def __init__(self, graph: nx.MultiDiGraph):
         self.g = graph
+        # dependents_summary: the closure of a set of direct dependents, by that set.
+        self._closures: dict[frozenset[str], tuple[tuple[str, ...], frozenset[str]]] = {}
 
     @classmethod
     def from_catalog(cls, catalog: dict[str, Any]) -> CatalogGraph:
@@ -119,7 +124,36 @@ class CatalogGraph:
     def dependents(self, ref: str) -> list[str]:
         """Everything that breaks when ``ref`` breaks: transitive consumers, through
         dependsOn and through the APIs it provides (their consumers break too)."""
-        return self._walk(ref, BREAKS_WITH_RELATIONS)
+        return self._walk(ref, DEPENDENTS_WALK)
+
+    def dependents_summary(self, ref: str, cap: int) -> tuple[int, list[str]]:
+        """(how many, the first ``cap`` in order) of ``dependents(ref)``, for every entity at once.
+
+        One walk per page is superlinear: a hub's dependents are walked again from
+        each of its hundreds of resources. Entities with the same direct dependents
+        (every resource of one component) share one walk here, memoized by that set;
+        minus the entity itself, which a cycle can reach.
+        """
+        ref = ref.lower()
+        succ = self.g.succ
+        direct = frozenset(t for t, keys in succ.get(ref, {}).items() if any(r in keys for r in DEPENDENTS_WALK))
+        if not direct:
+            return 0, []
+        hit = self._closures.get(direct)
+        if hit is None:
+            seen = set(direct)
+            queue = deque(direct)
+            while queue:
+                node = queue.popleft()
+                for target, keys in succ.get(node, {}).items():
+                    if target not in seen and any(r in keys for r in DEPENDENTS_WALK):
+                        seen.add(target)
+                        queue.append(target)
+            hit = self._closures[direct] = (tuple(sorted(seen)), frozenset(seen))
+        ordered, members = hit
+        if ref in members:
+            return len(ordered) - 1, [r for r in ordered[:cap + 1] if r != ref][:cap]
+        return len(ordered), list(ordered[:cap])
 
     def dependencies(self, ref: str, transitive: bool = False) -> list[str]:
         """What ``ref`` uses directly; transitively, also the providers of the APIs it consumes."""

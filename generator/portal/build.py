@@ -11,53 +11,28 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SITE_SRC = REPO_ROOT / "site_src"
-MKDOCS_YML = SITE_SRC / "mkdocs.yml"
+from generator.portal.mkdocs_config import MKDOCS_YML, SITE_SRC, PortalBuildError, load_config
 
-os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # material 9.7 warns on every run otherwise
+__all__ = ["MKDOCS_YML", "SITE_SRC", "PortalBuildError", "build_site", "serve_site", "swap_in"]
 
 log = logging.getLogger("lookout.portal")
 
 
-class PortalBuildError(Exception):
-    """The portal could not be built; the previous site (if any) is untouched."""
-
-
-def _load_config(catalog_path: Path, site_dir: Path, site_name: str, extra_config: dict | None,
-                 progress: bool, config_file: Path = MKDOCS_YML):
-    from mkdocs.config import load_config
-
-    # extra_config: mkdocs settings, plus "lookout": options of the lookout plugin.
-    extra = dict(extra_config or {})
-    plugin_options = extra.pop("lookout", None) or {}
-    overrides: dict[str, Any] = {"site_dir": str(site_dir), "site_name": site_name, **extra}
-    cfg = load_config(config_file=str(config_file), **overrides)
-    plugin = cfg.plugins.get("lookout")
-    if plugin is None:
-        raise PortalBuildError(f"{config_file}: the `lookout` plugin is not enabled")
-    for key, value in plugin_options.items():
-        plugin.config[key] = value
-    plugin.catalog_override = Path(catalog_path).resolve()
-    plugin.progress_override = progress
-    return cfg, plugin
-
-
 def build_site(catalog_path: Path, out_dir: Path, *, site_name: str = "Lookout",
                extra_config: dict | None = None, progress: bool = True,
-               workers: int | None = None) -> None:
+               workers: int | None = None, cache_dir: Path | None = None) -> dict[str, int]:
     """Build the portal for ``catalog_path`` into ``out_dir``, atomically.
 
-    With many entities, entity pages are rendered by ``workers`` processes
-    (default: one per CPU; see parallel.py); ``workers=1`` keeps it in one.
+    Entity pages are rendered by ``workers`` processes (default: one per CPU; see
+    parallel.py). With ``cache_dir``, a page whose inputs did not change since the
+    build that filled it is taken from there. Returns the entity pages' counts
+    (``reused``, ``rendered``).
     """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError
 
     from generator.catalog_json import CatalogFileError, load_catalog
-    from generator.portal.parallel import MIN_ENTITIES, build_entity_shards
 
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -70,24 +45,19 @@ def build_site(catalog_path: Path, out_dir: Path, *, site_name: str = "Lookout",
                 catalog = load_catalog(Path(catalog_path))
             except CatalogFileError as exc:
                 raise PortalBuildError(str(exc)) from None
-            workers = workers or os.cpu_count() or 1
-            parallel = workers > 1 and len(catalog.get("entities") or ()) >= MIN_ENTITIES
-            cfg, plugin = _load_config(Path(catalog_path), site, site_name, extra_config,
-                                       progress and not parallel)
+            cfg, plugin = load_config(Path(catalog_path), site, site_name, extra_config, progress)
             plugin.preloaded = catalog
-            if parallel:
-                plugin.entity_shard = (-1, workers)  # this process: index pages and data files
-                build_entity_shards(Path(catalog_path).resolve(), site, tmp, workers, site_name=site_name,
-                                    extra_config=extra_config, total=len(catalog["entities"]),
-                                    progress=progress, meanwhile=lambda: build(cfg))
-            else:
-                build(cfg)
+            del catalog
+            plugin.workers = workers or os.cpu_count() or 1
+            plugin.cache_dir = Path(cache_dir).resolve() if cache_dir else None
+            build(cfg)
         except (Abort, ConfigurationError, Exception) as exc:
             reason = getattr(plugin, "last_error", None) or exc
             if isinstance(exc, PortalBuildError):
                 raise
             raise PortalBuildError(f"portal build failed: {reason}") from None
         swap_in(site, out_dir)
+        return dict(plugin.stats)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -99,10 +99,12 @@ class EntityPageBuilder:
 
     def table(self, sid: str, title: str, refs: list[str], base: str, *, anchors=(), note: str = "",
               via: dict[str, str] | None = None, empty: str = "None.", self_ref: str = "",
-              explore: tuple[tuple[str, ...], str, int] | None = None) -> dict[str, Any]:
+              explore: tuple[tuple[str, ...], str, int] | None = None,
+              total: int | None = None) -> dict[str, Any]:
         """One relation table as a whole ``<section>``: at most ``list_cap`` rows, then a count and
-        a link to the graph explorer (``explore`` = (forward relations, direction, depth))."""
-        total = len(refs)
+        a link to the graph explorer (``explore`` = (forward relations, direction, depth)).
+        ``total``: how many there are when ``refs`` holds only the first ones."""
+        total = len(refs) if total is None else max(total, len(refs))
         shown = min(total, self.list_cap)
         out = [f'<section class="lk-section" id="{escape(sid)}">\n']
         out.extend(f'<span id="{escape(diagram.rel_anchor(a))}" class="lk-anchor"></span>' for a in anchors)
@@ -223,9 +225,10 @@ class EntityPageBuilder:
                          note="Entities that depend on this one or consume it as an API.",
                          self_ref=ref, explore=(*uses, 1)))
             # Transitive: a count, the first list_cap, and the rest in the explorer.
-            out.append(t("dependents", "Everything that breaks with it", g.dependents(ref), base,
+            n_dependents, dependents = g.dependents_summary(ref, self.list_cap)
+            out.append(t("dependents", "Everything that breaks with it", dependents, base,
                          note="Everything that depends on this entity, directly or transitively.",
-                         self_ref=ref, explore=(*uses, 4)))
+                         self_ref=ref, explore=(*uses, 4), total=n_dependents))
             if kind != "api":
                 out.append(t("depends-on", "Depends on", rel.get("dependsOn", []), base,
                              anchors=("dependsOn",), self_ref=ref, explore=(("dependsOn",), "out", 1)))
@@ -348,7 +351,7 @@ class EntityPageBuilder:
                         if p.get("file") else None})
         return out
 
-    def _descriptor(self, ent: dict) -> str:
+    def _descriptor(self, ent: dict) -> Markup:
         doc = dict(ent)
         rels = doc.get("relations")
         extra = ""
@@ -356,7 +359,10 @@ class EntityPageBuilder:
             doc["relations"] = rels[:DESCRIPTOR_RELATIONS_MAX]
             extra = f"... and {len(rels) - DESCRIPTOR_RELATIONS_MAX} more relations (see the tables above)"
         # Compact (C encoder); theme/assets/lookout/entity.js pretty-prints it when opened.
-        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + ("\n" + extra if extra else "")
+        # Element content, never an attribute: only & < > escaped (quotes as &#34; were a
+        # quarter of a resource page).
+        return _text_markup(json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+                            + ("\n" + extra if extra else ""))
 
     def _filters(self, v: dict[str, Any], owner: str | None) -> list[tuple[str, str]]:
         f = [("is", "entity"), ("kind", v["kind"])]

@@ -6,17 +6,19 @@
 
 Events:
   on_config     load and check catalog.json (refuse a newer schema), index it once
-  on_files      add the virtual pages (home, catalog, graph, problems, teams, one per
-                entity, kept out of the nav) and the data files (entities.json,
-                graph.json, api/catalog.json, mermaid.min.js)
+  on_files      add the virtual pages (home, catalog, graph, problems, teams, and the
+                one shell of every entity page, kept out of the nav) and the data files
+                (entities.json, graph.json, api/catalog.json, mermaid.min.js)
   on_page_context  build the view model of the page being rendered (only that one)
+  on_post_build write every entity page around the shell (entity_pages.py), from the
+                page cache when nothing it shows changed
 """
 from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from mkdocs.exceptions import PluginError
@@ -25,11 +27,13 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from generator.catalog_json import CatalogFileError, load_catalog
 from generator.portal import data, pages
+from generator.portal.entity_pages import (BODY_SENTINEL, SHELL_SRC, SHELL_URL, TITLE_SENTINEL, EntityPages,
+                                           Shell, code_digest)
 from generator.portal.assets import MERMAID_DEST, find_mermaid
 from generator.portal.config import LookoutPluginConfig
 from generator.portal.entity_page import EntityPageBuilder
 from generator.portal.index import PortalIndex
-from generator.progress import Progress
+from generator.portal.page_cache import PageCache
 
 log = logging.getLogger("mkdocs.plugins.lookout")
 
@@ -51,17 +55,14 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
         self.catalog_path: Path | None = None
         self.mermaid_path: Path | None = None
         self.last_error: BaseException | None = None
-        self._bar = None
-        # Parallel builds (generator/portal/parallel.py): which entity pages this build
-        # renders (shard i of n; i = -1: none), whether it writes the data files, and a
-        # page counter shared with the parent. Index pages are always rendered: the nav
-        # (and so every page's header) must be the same in every shard.
-        self.entity_shard: tuple[int, int] | None = None
         self.preloaded: dict | None = None  # the catalog, when build_site has read it already
-        self.data_files = True
-        self.page_counter = None
+        # build_site sets these: where finished pages are kept between builds (None: no
+        # cache), and how entity pages are rendered (parallel.render_pages; None: here).
+        self.cache_dir: Path | None = None
+        self.workers = 1
         self.env: jinja2.Environment | None = None
-        self.fragments = FragmentCache()
+        self.shell_base: str | None = None
+        self.stats: dict[str, int] = {}
 
     # -- config -------------------------------------------------------------------
     def resolve_catalog(self, config) -> Path:
@@ -90,7 +91,6 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
                         "relation diagrams are shown as tables only")
         config.extra["lookout_mermaid"] = MERMAID_DEST if self.mermaid_path else None
         self.env = body_environment(config.theme.dirs)
-        self.fragments = FragmentCache()  # per build: `mkdocs serve` rebuilds with a new nav
         return config
 
     # -- files ----------------------------------------------------------------------
@@ -98,17 +98,10 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
         ix = self.index
         assert ix is not None
         self._add_index_pages(files, config, ix)
-        builder = EntityPageBuilder(ix, list_cap=self.config.list_cap, diagram_cap=self.config.diagram_cap,
-                                    pagerduty_url=self.config.pagerduty_url)
-        refs = list(ix.urls)
-        if self.entity_shard is not None:
-            shard, shards = self.entity_shard
-            refs = refs[shard::shards] if shard >= 0 else []
-        for ref in refs:
-            pages.add_page(files, config, ix.urls[ref] + "index.md", ix.title(ref), in_nav=False,
-                           template="entity.html", view=_EntityView(builder, ref),
-                           meta=ENTITY_META)
-        self._start_progress(len(refs))
+        # The one entity page mkdocs renders: its title, URL and body are sentinels.
+        self.shell_base = None
+        pages.add_page(files, config, SHELL_SRC, TITLE_SENTINEL, in_nav=False, template="",
+                       view=lambda base: {}, meta=ENTITY_META)
         return files
 
     def _add_index_pages(self, files, config, ix: PortalIndex) -> None:
@@ -136,8 +129,6 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
                        template="search.html", view=lambda base: {},
                        meta={"hide": ["navigation", "toc"]})
 
-        if not self.data_files:
-            return
         files.append(File.generated(config, "catalog/entities.json", content=data.entities_json(ix),
                                     inclusion=InclusionLevel.NOT_IN_NAV))
         files.append(File.generated(config, "graph/graph.json", content=data.graph_json(ix),
@@ -150,49 +141,54 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
 
     # -- pages ----------------------------------------------------------------------
     def on_page_context(self, context, page, config, nav):
-        if isinstance(page, pages.GeneratedPage):
+        if isinstance(page, pages.GeneratedPage) and page.file.src_uri == SHELL_SRC:
+            self.shell_base = context.get("base_url") or "."
+            page.content = BODY_SENTINEL
+        elif isinstance(page, pages.GeneratedPage):
             base = context.get("base_url") or "."
             view = page.view(base)
             template = self.env.get_template(page.body_template)
             page.content = template.render(v=view, base=base, site_name=config.site_name,
                                            mermaid=bool(self.mermaid_path))
-            if page.meta is ENTITY_META and not page.toc.items:
-                context["lookout_fragments"] = self.fragments
         return context
 
     def on_post_page(self, output, page, config):
         if isinstance(page, pages.GeneratedPage):
-            page.content = ""  # keep one page's HTML alive at a time, not 250,000
-            if page.meta.get("lookout_entity"):
-                if self._bar is not None:
-                    self._bar.advance()
-                if self.page_counter is not None:
-                    with self.page_counter.get_lock():
-                        self.page_counter.value += 1
+            page.content = ""
         return output
 
     def on_post_build(self, config):
-        self._stop_progress()
+        from generator.portal.parallel import render_pages
+
+        site = Path(config.site_dir)
+        shell_file = site / SHELL_URL / "index.html"
+        shell = Shell(shell_file.read_text(encoding="utf-8"), self.shell_base or ".")
+        shell_file.unlink()
+        for d in (shell_file.parent, shell_file.parent.parent, shell_file.parent.parent.parent):
+            try:
+                d.rmdir()
+            except OSError:
+                break
+        ix = self.index
+        builder = EntityPageBuilder(ix, list_cap=self.config.list_cap, diagram_cap=self.config.diagram_cap,
+                                    pagerduty_url=self.config.pagerduty_url)
+        settings = {k: self.config[k] for k in ("list_cap", "diagram_cap", "pagerduty_url")}
+        writer = EntityPages(ix, builder, self.env, shell, site_name=config.site_name,
+                             mermaid=bool(self.mermaid_path), code_key=code_digest(settings))
+        cache = PageCache(self.cache_dir / "pages") if self.cache_dir else None
+        show = self.progress_override if self.progress_override is not None else self.config.progress
+        self.stats = writer.write(site, list(ix.urls), cache,
+                                  lambda jobs: render_pages(writer, jobs, cache, self.workers, show))
+        if cache is not None:
+            cache.prune(cache.used)
 
     def on_build_error(self, error):
         self.last_error = error
-        self._stop_progress()
 
     def on_serve(self, server, config, builder):
         if self.catalog_path is not None:
             server.watch(str(self.catalog_path))
         return server
-
-    # -- progress -------------------------------------------------------------------
-    def _start_progress(self, total: int) -> None:
-        show = self.progress_override if self.progress_override is not None else self.config.progress
-        if show and total:
-            self._bar = Progress(total, "entity pages", "page")
-
-    def _stop_progress(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
-            self._bar = None
 
 
 def body_environment(theme_dirs: list[str]) -> jinja2.Environment:
@@ -205,41 +201,21 @@ def body_environment(theme_dirs: list[str]) -> jinja2.Environment:
     if not dirs:
         raise PluginError("lookout: no theme directory holds lookout/*.html templates "
                           "(set theme.custom_dir to the repository's theme/ folder)")
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader([os.path.join(d, "lookout") for d in dirs]),
+    env = jinja2.Environment(loader=_CompactLoader([os.path.join(d, "lookout") for d in dirs]),
                              autoescape=True, auto_reload=False, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["thousands"] = lambda n: f"{n:,}"
     return env
 
 
-class FragmentCache:
-    """Pieces of material's page (theme/main.html) that are the same on every entity page.
+class _CompactLoader(jinja2.FileSystemLoader):
+    """Templates without their indentation: a newline and the whitespace after it become one
+    newline (still whitespace between inline elements), never inside <pre> (the templates'
+    <pre> hold one expression each)."""
 
-    Keyed by (block, base_url): entity pages are never in the nav, have no TOC and share
-    ENTITY_META, so the tabs, sidebars, footer and config script differ only by the
-    relative base URL. Material renders each once; later pages reuse the string.
-    """
-
-    __slots__ = ("_blocks",)
-
-    def __init__(self) -> None:
-        self._blocks: dict[tuple[str, str], str] = {}
-
-    def get(self, block: str, base_url: str) -> str | None:
-        return self._blocks.get((block, base_url))
-
-    def put(self, block: str, base_url: str, html: str) -> str:
-        self._blocks[(block, base_url)] = html
-        return html
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        return _INDENT.sub("\n", source), filename, uptodate
 
 
-class _EntityView:
-    """The view of one entity page, built only when that page renders."""
-
-    __slots__ = ("builder", "ref")
-
-    def __init__(self, builder: EntityPageBuilder, ref: str):
-        self.builder, self.ref = builder, ref
-
-    def __call__(self, base: str) -> dict[str, Any]:
-        return self.builder.build(self.ref, base)
+_INDENT = re.compile(r"\n[ \t\r\n]+")

@@ -1,0 +1,162 @@
+"""Entity pages, written by Lookout around one shell that mkdocs-material renders.
+
+Profiled at 25,000 entities, material's page template (header, nav, footer)
+was half of the portal's time, and it is the same on every entity page but for
+the title and the URL: entity pages all sit at one depth, none is in the nav or
+has a table of contents, all share one meta dict. So mkdocs renders one shell
+page whose title, URL and body are sentinels (plugin.py), minified once, and
+every entity page is that shell around its own body, written here.
+
+Incremental by content: a page's key hashes everything it shows (the entity,
+its problems, its repo's source link, what each neighbour shows of itself in
+a row, a link or the diagram, its dependents, and the shell, templates and
+code). A page whose key is in the page cache is linked from there, never
+rendered; the bytes are the ones a cold build writes (tested).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from generator.portal.entity_page import EntityPageBuilder
+from generator.portal.html import html_title
+from generator.portal.index import ANN_REPO, PortalIndex
+from generator.portal.page_cache import PageCache
+
+SHELL_NS, SHELL_KIND, SHELL_NAME = "lookout-shell", "shell", "page"
+SHELL_SRC = f"catalog/{SHELL_NS}/{SHELL_KIND}/{SHELL_NAME}/index.md"
+SHELL_URL = f"catalog/{SHELL_NS}/{SHELL_KIND}/{SHELL_NAME}/"
+TITLE_SENTINEL = "LookoutShellTitleSentinel"
+# An <h1>: material adds the page title as one when the body has none (entity bodies have).
+BODY_SENTINEL = "<h1>LookoutShellBodySentinel</h1>"
+CODE_FILES = [Path(__file__).parent, Path(__file__).resolve().parents[1] / "graph.py"]
+
+# Pages of this kind show walks over the whole org (what a group owns through its
+# sub-groups); they are few, and always rendered.
+UNCACHED_KINDS = ("group:",)
+
+
+class Shell:
+    """The shell page split at its sentinels: a page is ``"".join`` of its parts."""
+
+    def __init__(self, html: str, base: str):
+        html = minify(html)
+        if html.count(BODY_SENTINEL) != 1:
+            raise RuntimeError("the entity page shell has no single body slot (theme/main.html changed?)")
+        self.parts = re.split(f"({TITLE_SENTINEL}|{re.escape(BODY_SENTINEL)}|{re.escape(SHELL_URL)})", html)
+        self.base = base
+        self.digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
+
+    def page(self, title_html: str, url: str, body: str) -> str:
+        sub = {TITLE_SENTINEL: title_html, BODY_SENTINEL: body, SHELL_URL: url}
+        return "".join([sub.get(p, p) for p in self.parts])
+
+
+def minify(html: str) -> str:
+    """Whitespace and optional quotes out of material's chrome (~30% of it), once per build."""
+    import minify_html
+
+    return minify_html.minify(html, keep_closing_tags=True, keep_html_and_head_opening_tags=True,
+                              keep_comments=False, minify_css=False, minify_js=False)
+
+
+def code_digest(extra: Any) -> str:
+    """The portal's code and templates, plus ``extra`` (settings that change what pages show)."""
+    h = hashlib.sha256(json.dumps(extra, sort_keys=True, default=str).encode())
+    for root in CODE_FILES:
+        files = sorted(root.rglob("*.py")) if root.is_dir() else [root]
+        for f in files:
+            h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
+class EntityPages:
+    def __init__(self, ix: PortalIndex, builder: EntityPageBuilder, env, shell: Shell, *,
+                 site_name: str, mermaid: bool, code_key: str):
+        self.ix, self.builder, self.env, self.shell = ix, builder, env, shell
+        self.site_name, self.mermaid = site_name, mermaid
+        self.template = env.get_template("entity.html")
+        src = env.loader.get_source(env, "entity.html")[0]
+        self.salt = hashlib.sha256(f"{code_key}\0{shell.digest}\0{mermaid}\0{site_name}\0{src}".encode()).digest()
+        self._seen: dict[str, bytes] = {}
+
+    # -- rendering --------------------------------------------------------------------
+    def html(self, ref: str) -> bytes:
+        base = self.shell.base
+        v = self.builder.build(ref, base)
+        body = self.template.render(v=v, base=base, site_name=self.site_name, mermaid=self.mermaid)
+        return self.shell.page(html_title(self.ix.title(ref)), self.ix.urls[ref], body).encode("utf-8")
+
+    # -- what a page shows ---------------------------------------------------------------
+    def key(self, ref: str) -> str | None:
+        """The hash of everything ``ref``'s page shows; None: always render it."""
+        if ref.startswith(UNCACHED_KINDS):
+            return None
+        ix = self.ix
+        ent = ix.entities[ref]
+        h = hashlib.blake2b(self.salt, digest_size=20)
+        h.update(json.dumps(ent, sort_keys=True, ensure_ascii=False, default=str).encode())
+        problems = ix.problems_by_ref.get(ref, ())
+        h.update(json.dumps(problems, sort_keys=True, default=str).encode())
+        repos = {ix.ann(ref, ANN_REPO)} | {p.get("repo") for p in problems}
+        h.update(json.dumps([ix.sources.get(r) for r in sorted(repos, key=str) if isinstance(r, str)],
+                            sort_keys=True, default=str).encode())
+        h.update(str(ix.docs_state(ref)).encode())
+        seen = self._seen
+        for rel in ent.get("relations") or ():
+            if isinstance(rel, dict):
+                target = str(rel.get("targetRef", "")).lower()
+                h.update(seen.get(target) or self._neighbour(target))
+        total, first = ix.graph.dependents_summary(ref, self.builder.list_cap)
+        h.update(b"\1%d" % total)
+        for r in first:
+            h.update(seen.get(r) or self._neighbour(r))
+        return h.hexdigest()
+
+    def _neighbour(self, ref: str) -> bytes:
+        """What any page shows of ``ref``: its link, its table row, its diagram node."""
+        ix = self.ix
+        ent = ix.entities.get(ref)
+        if ent is None:
+            fields: Any = ("missing", ref)
+        else:
+            meta = ent.get("metadata") or {}
+            spec = ent.get("spec") if isinstance(ent.get("spec"), dict) else {}
+            owner = ix.owner(ref)
+            fields = (ref, ix.urls.get(ref), ix.title(ref), spec.get("type"), spec.get("lifecycle"),
+                      meta.get("description"), owner, owner and ix.title(owner), owner and ix.urls.get(owner),
+                      ix.ann(ref, ANN_REPO))
+        d = self._seen[ref] = hashlib.blake2b(repr(fields).encode(), digest_size=16).digest()
+        return d
+
+    # -- writing -----------------------------------------------------------------------
+    def write(self, site_dir: Path, refs: list[str], cache: PageCache | None, render_many) -> dict[str, int]:
+        """Every page of ``refs`` into ``site_dir``: linked from ``cache`` when its key is there,
+        else rendered by ``render_many(jobs)`` (jobs: (ref, key or None, dest))."""
+        jobs = []
+        reused = 0
+        for ref in refs:
+            key = self.key(ref) if cache is not None else None
+            dest = site_dir / self.ix.urls[ref] / "index.html"
+            if key is not None and cache.link_into(key, dest):
+                reused += 1
+                continue
+            jobs.append((ref, key, dest))
+        render_many(jobs)
+        if cache is not None:
+            cache.used.update(k for _, k, _ in jobs if k)
+        return {"reused": reused, "rendered": len(jobs)}
+
+    def render_jobs(self, jobs, cache: PageCache | None, tick=None) -> None:
+        for ref, key, dest in jobs:
+            data = self.html(ref)
+            if cache is not None and key is not None:
+                cache.store(key, data, dest)
+            else:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(data)
+            if tick is not None:
+                tick()

@@ -1,0 +1,73 @@
+"""Incremental portal builds: a page is rendered again only when something it shows changed,
+and the site is byte-identical to a cold build of the same catalog."""
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.catalog_json import write_catalog
+from generator.config import Config
+from generator.pipeline import build_catalog
+from generator.portal.build import build_site
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _write_org(root: Path, repos: int) -> None:
+    spec = importlib.util.spec_from_file_location("gen_org", ROOT / "bench" / "gen_org.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    mod.write_org(root, repos, resources_per_repo=4)
+
+
+def _catalog(repos: Path, out: Path) -> Path:
+    catalog, _ = build_catalog(Config(repos_dirs=[repos], read_cache=False), show_progress=False, workers=1)
+    write_catalog(catalog, out)
+    return out
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture()
+def org(tmp_path):
+    repos = tmp_path / "repos"
+    _write_org(repos, 24)
+    return repos
+
+
+def test_changed_removed_and_added_repos_rebuild_only_their_pages_and_match_a_cold_build(org, tmp_path):
+    cache = tmp_path / "cache"
+    first = build_site(_catalog(org, tmp_path / "c1.json"), tmp_path / "warm", progress=False, workers=1,
+                       cache_dir=cache)
+    pages = first["rendered"]
+    assert first["reused"] == 0 and pages > 100
+
+    again = build_site(tmp_path / "c1.json", tmp_path / "warm", progress=False, workers=1, cache_dir=cache)
+    assert again["rendered"] == 54  # only the groups (their pages walk the org)
+
+    service = org / "svc-00003" / ".af" / "service.tf"
+    service.write_text(service.read_text().replace('"Service number 3"', '"Takes the payments now"'))
+    shutil.rmtree(org / "svc-00005")
+    shutil.copytree(org / "svc-00007", org / "svc-00900")
+    for f in (org / "svc-00900" / ".af").iterdir():
+        f.write_text(f.read_text().replace("svc-00007", "svc-00900"))
+    changed = _catalog(org, tmp_path / "c2.json")
+
+    warm = build_site(changed, tmp_path / "warm", progress=False, workers=1, cache_dir=cache)
+    cold = build_site(changed, tmp_path / "cold", progress=False, workers=1)
+    assert cold["reused"] == 0
+    assert warm["reused"] > pages // 2 and warm["rendered"] < pages // 2
+    a, b = _files(tmp_path / "warm"), _files(tmp_path / "cold")
+    assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == []
+    page = (tmp_path / "warm/catalog/default/component/svc-00003/index.html").read_text()
+    assert "Takes the payments now" in page
+    assert (tmp_path / "warm/catalog/default/component/svc-00900/index.html").is_file()
+    assert not (tmp_path / "warm/catalog/default/component/svc-00005").exists()
+    # The cache holds what the last build used, not every page ever built.
+    stored = sum(1 for p in (cache / "pages").rglob("*") if p.is_file())
+    assert stored <= warm["reused"] + warm["rendered"]
