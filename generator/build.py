@@ -93,6 +93,8 @@ def publish(catalog: Catalog, repos: list[Repo], cfg: Config, out_dir: Path, *,
         site = stage / "site"
         try:
             plugin = {"pagerduty_url": cfg.pagerduty_url} if cfg.pagerduty_url else {}
+            if cfg.template_dirs:
+                plugin["templates"] = [str(d) for d in cfg.template_dirs]
             build_site(catalog_path, site, site_name=cfg.site_name, progress=progress,
                        extra_config={"lookout": plugin} if plugin else None, cache_dir=cfg.cache_dir / "portal")
         except PortalBuildError as exc:

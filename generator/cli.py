@@ -381,5 +381,53 @@ def migrate_cmd(paths, dry_run, force, report_file, module_source, values, confi
         sys.exit(1)
 
 
+@main.command("new")
+@click.argument("template", required=False)
+@click.option("--set", "values", multiple=True, metavar="KEY=VALUE", help="A parameter's value. Repeatable.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Where to write (default: ./<name>); must not exist or be empty.")
+@click.option("--list", "list_only", is_flag=True, help="List the templates and their parameters.")
+@config_option
+def new_cmd(template, values, out_dir, list_only, config_file) -> None:
+    """Start a repo (or a team) from a software template; validated before anything is written."""
+    from generator.scaffold import TemplateProblem, check_rendered, create, find_templates, resolve_values
+
+    cfg = _config(config_file)
+    try:
+        templates = find_templates(list(cfg.template_dirs))
+    except TemplateProblem as exc:
+        raise UserError(str(exc)) from None
+    if list_only or not template:
+        for tpl in templates.values():
+            click.echo(f"{tpl.name}: {tpl.title} — {tpl.command()}")
+            for p in tpl.parameters:
+                click.echo(f"    {p.name}{' (required)' if p.required else ''}: {p.title or p.type}"
+                           + (f" [{p.default}]" if p.default not in (None, '') else ""))
+        return
+    if template not in templates:
+        raise UserError(f"no template {template!r} (there are: {', '.join(templates)})")
+    tpl = templates[template]
+    given = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UserError(f"--set {item!r}: expected KEY=VALUE")
+        given[key] = value
+    ask = None
+    if sys.stdin.isatty():
+        def ask(p):
+            return click.prompt(p.title or p.name, default=p.default if p.default is not None else "",
+                                show_default=p.default is not None,
+                                type=click.Choice(p.enum) if p.enum else str)
+    try:
+        resolved = resolve_values(tpl, given, ask)
+        out = out_dir or Path(str(resolved.get("name") or tpl.name))
+        made = create(tpl, resolved, out, lambda folder: check_rendered(folder, cfg.read))
+    except TemplateProblem as exc:
+        raise UserError(str(exc)) from None
+    click.echo(f"wrote {len(made.files)} files to {made.out} from template {tpl.name!r}: "
+               + ", ".join(made.files))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -55,6 +55,8 @@ class Config:
     pagerduty_url: str | None = None
     # Hosts whose iframes survive sanitizing in docs pages.
     iframe_hosts: list[str] = field(default_factory=list)
+    # Folders of software templates for `lookout new` and the portal's Create page (besides the built-in ones).
+    template_dirs: list[Path] = field(default_factory=list)
     base_dir: Path = Path(".")
 
     @property
@@ -63,7 +65,8 @@ class Config:
 
 
 _TOP_KEYS = {"repos", "manifest", "org", "cache_dir", "service_module_sources", "resource_types",
-             "resource_modules", "resource_parts", "namespace", "site_name", "site_url", "iframe_hosts", "pagerduty_url"}
+             "resource_modules", "resource_parts", "namespace", "site_name", "site_url", "iframe_hosts", "pagerduty_url",
+             "templates"}
 
 
 def _mapping(key: str, raw: Any) -> dict[str, ResourceMapping]:
@@ -119,4 +122,8 @@ def load_config(path: Path | None) -> Config:
     cfg.iframe_hosts = [str(h) for h in raw.get("iframe_hosts") or []]
     if raw.get("pagerduty_url"):
         cfg.pagerduty_url = str(raw["pagerduty_url"])
+    templates = raw.get("templates") or []
+    if not isinstance(templates, list) or not all(isinstance(t, str) for t in templates):
+        raise ConfigError(f"{path}: templates must be a list of folders (of software templates)")
+    cfg.template_dirs = [(base / t).resolve() for t in templates]
     return cfg

@@ -479,3 +479,12 @@ def test_small_diagram_is_not_stretched(small_site):
     assert re.search(r'id="relation-diagram" class="lk-diagram" data-size="l"', text)
     css = (small_site / "assets/lookout/lookout.css").read_text()
     assert '.lk-diagram[data-size="s"] > .mermaid { max-width:' in css
+
+
+def test_create_page_lists_the_templates_with_their_parameters_and_command(small_site):
+    html = (small_site / "create/index.html").read_text()
+    assert "lookout new service --set name=… --set description=… --set owner=…" in html
+    assert "lookout new team --set name=… --set display_name=…" in html
+    assert "<code>pagerduty_service_id</code>" in html and "experimental, production, deprecated" in html
+    # in the nav of every page, like the other index pages
+    assert 'href="../create/"' in (small_site / "catalog/index.html").read_text()

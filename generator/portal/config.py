@@ -25,3 +25,5 @@ class LookoutPluginConfig(Config):
     # Your PagerDuty, e.g. https://acme.pagerduty.com: on-call (annotation
     # pagerduty.com/service-id) then links to <url>/service-directory/<id>.
     pagerduty_url = c.Type(str, default="")
+    # Folders of software templates (besides the built-in ones) listed on the Create page.
+    templates = c.ListOfItems(c.Type(str), default=[])

@@ -153,3 +153,17 @@ def teams_view(ix: PortalIndex) -> dict[str, Any]:
              "direct": direct[r], "total": total[r]} for r, d in order]
     return {"rows": rows}
 
+
+
+def create_view(template_dirs: list[str]) -> dict[str, Any]:
+    """The Create page: every software template, its parameters and the command that runs it."""
+    from pathlib import Path
+
+    from generator.scaffold import TemplateProblem, find_templates
+
+    try:
+        templates = [t.to_json() for t in find_templates([Path(d) for d in template_dirs]).values()]
+        error = None
+    except TemplateProblem as exc:
+        templates, error = [], str(exc)
+    return {"templates": templates, "error": error}

@@ -122,6 +122,9 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
                        template="problems.html", view=lambda base: problems,
                        toc=[(r["anchor"], r["repo"]) for r in problems["repos"]][:200],
                        meta={"hide": ["navigation"]})
+        create = pages.create_view(self.config.templates)
+        pages.add_page(files, config, "create/index.md", "Create", in_nav=True, template="create.html",
+                       view=lambda base: create, meta={"hide": ["navigation", "toc"]})
         pages.add_page(files, config, "teams/index.md", "Teams", in_nav=True,
                        template="teams.html", view=lambda base: teams, meta={"hide": ["navigation", "toc"]})
         # The index it queries (/pagefind/) is written by `lookout build` (generator/search).
