@@ -120,6 +120,18 @@ def test_validate_reports_lines_and_gitlab_code_quality(tmp_path):
     assert all(len(r["fingerprint"]) == 64 for r in report)
 
 
+def test_validate_rejects_the_old_depends_on_form_as_terraform_would(tmp_path):
+    repo = tmp_path / "svc"
+    (repo / ".af").mkdir(parents=True)
+    (repo / ".af" / "service.tf").write_text('module "service" {\n  source = "git::https://x/modules/service"\n'
+                                             '  service_name = "svc"\n  lifecycle = "production"\n'
+                                             '  depends_on = ["component:cart"]\n}\n')
+    proc = lookout("validate", str(repo))
+    assert proc.returncode == 1
+    line = next(ln for ln in proc.stdout.splitlines() if "depends_on" in ln)
+    assert ".af/service.tf:5" in line and 'write dependencies = ["component:cart"] instead' in line
+
+
 def test_validate_resolves_against_a_published_catalog(tmp_path, demo_catalog):
     doc = json.loads(demo_catalog.read_text())
     group = next(e["metadata"]["name"] for e in doc["entities"] if e["kind"] == "Group")
