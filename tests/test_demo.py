@@ -3,6 +3,7 @@ makes on purpose), internally consistent with its README, and ``init_demo``
 writes deterministic git repositories."""
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -165,6 +166,8 @@ def test_events_prod_consumers_match_readme():
                     variables[name] = body.get("default")
         for f in (ROOT / repo / ".af").glob("*.tfvars"):
             tfvars.update(_parsed(f))
+        for f in (ROOT / repo / ".af").glob("*.tf.json"):   # Terraform's JSON syntax: one data object
+            parsed.append({"data": [json.loads(f.read_text(encoding="utf-8")).get("data", {})]})
         for p in parsed:
             for d in p.get("data", []):
                 for body in d.get("aws_msk_cluster", {}).values():
