@@ -104,7 +104,7 @@ class Broken:
 
     repo: str
     file: str
-    line: int        # the line the problem names: the mistake's, or for a wrong value, its block's first
+    line: int        # the line the problem names: the mistake's (a descriptor's error: its first line)
     kind: str
     # What the mistake takes out of the catalog (a file that does not parse is not read at all).
     resource_blocks_lost: int = 0
@@ -122,14 +122,14 @@ class Summary:
     components: int = 0
     apis: int = 0
     resource_blocks: int = 0
-    resources: int = 0      # with count and for_each expanded, as Terraform counts instances
+    resources: int = 0      # what a reader makes of them: count/for_each expanded, helper blocks folded
     docs_sites: int = 0
     docs_pages: int = 0
     broken: list[Broken] = field(default_factory=list)
 
     def text(self) -> str:
         return (f"{self.repos} repos: {self.components} components, {self.apis} APIs, {self.resource_blocks} "
-                f"resource blocks ({self.resources} resources with count/for_each expanded), {self.groups} "
+                f"resource blocks ({self.resources} Resources: count/for_each expanded, helpers folded), {self.groups} "
                 f"groups, {self.users} users, {self.systems} systems, {self.domains} domains, "
                 f"{self.docs_sites} docs sites ({self.docs_pages} pages); {len(self.broken)} broken inputs")
 
@@ -257,17 +257,19 @@ def _break(root: Path, svc: Service, files: dict[str, list[str]], counts: dict[s
             at = 0
         (root / ".af/api.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
         return Broken(svc.name, ".af/api.yaml", at + 1, kind, apis_lost=1)
-    # A wrong value in the service module: reported on the module block.
+    # A wrong value in the service module: reported at the argument's line.
     lines = list(files[".af/service.tf"])
     key = "owner" if kind == "unknown-owner" else "consumes_apis"
     found = [i for i, ln in enumerate(lines) if ln.strip().startswith(key + " ")]
     if found:
-        lines[found[0]] = lines[found[0]].split("=")[0] + ('= "' + svc.team + '-old"' if key == "owner"
-                                                           else '= ["' + svc.name + '-legacy-api"]')
+        at = found[0]
+        lines[at] = lines[at].split("=")[0] + ('= "' + svc.team + '-old"' if key == "owner"
+                                               else '= ["' + svc.name + '-legacy-api"]')
     else:
-        lines.insert(len(lines) - 1, f'  consumes_apis = ["{svc.name}-legacy-api"]')
+        at = len(lines) - 1
+        lines.insert(at, f'  consumes_apis = ["{svc.name}-legacy-api"]')
     write(root / ".af/service.tf", lines)
-    return Broken(svc.name, ".af/service.tf", lines.index('module "service" {') + 1, kind)
+    return Broken(svc.name, ".af/service.tf", at + 1, kind)
 
 
 def generate_org(dest: Path, *, repos: int, resources: int, docs_pages: int = 8, seed: int = 1) -> Summary:

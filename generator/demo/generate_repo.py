@@ -181,7 +181,11 @@ def _shared_monitors(p: Platform, name: str) -> list[str]:
 
 
 def write_platform(root: Path, p: Platform, rng: random.Random) -> tuple[int, int]:
-    """A platform repo declaring shared Kafka clusters or databases; (blocks, Resources)."""
+    """A platform repo declaring shared Kafka clusters or databases; (blocks, Resources).
+
+    A cluster's ``aws_msk_configuration`` is a block but not a Resource of its
+    own: the reader folds it into the cluster (``resource_types.is_part``).
+    """
     main, blocks = [f"# Shared {'Kafka clusters' if p.kind == 'kafka' else 'databases'}: other teams' services "
                     "find these through data blocks, by name.", ""], 0
     monitors = ["# Health of the shared clusters.", ""]
@@ -213,4 +217,4 @@ def write_platform(root: Path, p: Platform, rng: random.Random) -> tuple[int, in
     write(root / f".af/{'msk' if p.kind == 'kafka' else 'aurora'}.tf", main[:-1])
     write(root / ".af/monitors.tf", monitors[:-1])
     write(root / ".af/oncall.tf", oncall)
-    return blocks, blocks
+    return blocks, blocks - (len(p.shared) if p.kind == "kafka" else 0)
