@@ -488,3 +488,26 @@ def test_create_page_lists_the_templates_with_their_parameters_and_command(small
     assert "<code>pagerduty_service_id</code>" in html and "experimental, production, deprecated" in html
     # in the nav of every page, like the other index pages
     assert 'href="../create/"' in (small_site / "catalog/index.html").read_text()
+
+
+def test_migration_view_counts_services_in_af_and_only_in_yaml_by_team():
+    from generator.portal.index import PortalIndex
+    from generator.portal.pages import migration_view
+
+    def ent(kind, name, repo, owner=None, tf=False):
+        ann = {"lookout/repo": repo, **({"lookout/terraform-address": "module.service"} if tf else {})}
+        rels = [{"type": "ownedBy", "targetRef": f"group:default/{owner}"}] if owner else []
+        return {"apiVersion": "backstage.io/v1alpha1", "kind": kind, "relations": rels,
+                "metadata": {"name": name, "namespace": "default", "annotations": ann},
+                "spec": {"owner": f"group:default/{owner}"} if owner else {}}
+
+    catalog = {"schema_version": 1, "problems": [], "entities": [
+        ent("Component", "a1", "a1", "team-a", tf=True), ent("Component", "a2", "a2", "team-a", tf=True),
+        ent("Component", "b1", "b1", "team-b"), ent("Resource", "bucket", "scripts", "team-b"),
+        ent("Group", "team-a", "org"), ent("Group", "team-b", "org")],
+        "sources": [{"repo": r} for r in ("a1", "a2", "b1", "scripts", "org", "empty")]}
+    view = migration_view(PortalIndex(catalog))
+    rows = {r["team"]: (r["in_af"], r["yaml_only"], r["pct"]) for r in view["rows"]}
+    assert rows == {"team-b": (0, 1, 0), "team-a": (2, 0, 100)}
+    assert [r["team"] for r in view["rows"]] == ["team-b", "team-a"]   # most left to migrate first
+    assert view["nowhere"] == ["empty", "scripts"]   # the org repo needs no service

@@ -69,6 +69,7 @@ def home_view(ix: PortalIndex) -> dict[str, Any]:
         "kinds": [{"kind": kind_label(k), "count": n} for k, n in ix.kind_counts()],
         "total": len(ix.entities),
         "coverage": ix.coverage(),
+        "migration": migration_view(ix),
         "severities": ix.severity_counts(),
         "problems_total": sum(ix.severity_counts().values()),
     }
@@ -167,3 +168,27 @@ def create_view(template_dirs: list[str]) -> dict[str, Any]:
     except TemplateProblem as exc:
         templates, error = [], str(exc)
     return {"templates": templates, "error": error}
+
+
+_ORG_KINDS = ("group:", "user:", "system:", "domain:", "location:")
+
+
+def migration_view(ix: PortalIndex) -> dict[str, Any]:
+    """Migration into .af by team: services declared in .af, only in YAML; repos declaring none."""
+    by_team: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    service_repos: set[str] = set()
+    for ref in ix.entities:
+        if not ref.startswith("component:"):
+            continue
+        owners = ix.graph.related(ref, "ownedBy")
+        by_team[owners[0] if owners else ""][0 if ix.ann(ref, "lookout/terraform-address") else 1] += 1
+        service_repos.add(ix.ann(ref, "lookout/repo") or "")
+    # A repo of only Groups, Users, Systems... (the org repo) declares no service and needs none.
+    repo_kinds: dict[str, set[bool]] = defaultdict(set)
+    for ref in ix.entities:
+        repo_kinds[ix.ann(ref, "lookout/repo") or ""].add(ref.startswith(_ORG_KINDS))
+    nowhere = sorted(r for r in ix.sources if r not in service_repos and repo_kinds.get(r) != {True})
+    rows = [{"team": ix.title(t) if t else "(no owner)", "url": ix.urls.get(t), "in_af": a, "yaml_only": y,
+             "pct": round(100 * a / (a + y)) if a + y else 0}
+            for t, (a, y) in sorted(by_team.items(), key=lambda kv: (-kv[1][1], kv[0]))]
+    return {"rows": rows, "nowhere": nowhere}
