@@ -68,12 +68,22 @@ class Published:
     # None when the file does not say (a catalog.json): physical-name checks then guess.
     lookups: list[PublishedLookup] | None = None
 
-    def drafts(self, skip_repos: set[str]) -> ReadResult:
-        """Neighbours for link: enough to resolve a reference, a title or a lookup, no more."""
+    def drafts(self, skip_repos: set[str], wanted: set[str] | None = None,
+               looked_up: set[tuple[str, str]] | None = None) -> ReadResult:
+        """Neighbours for link: enough to resolve a reference, a title or a lookup, no more.
+
+        With ``wanted`` (refs the validated repos name) and ``looked_up`` ((type,
+        physical name) of their `data` blocks), Resources are left out unless
+        named or looked up: they are 90% of a large catalog and nothing else
+        reaches them.
+        """
         out = []
         for e in self.entities.values():
             if e.repo in skip_repos:
                 continue  # the version under validation replaces the published one
+            if wanted is not None and e.kind == "Resource" and e.ref not in wanted and \
+                    (e.type, e.physical) not in (looked_up or ()):
+                continue
             ns, name = e.ref.split(":", 1)[1].split("/", 1)
             anns = {ANN_REPO: e.repo, ANN_FILE: e.file}
             if e.physical:

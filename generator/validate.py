@@ -19,7 +19,8 @@ from typing import Any
 
 from generator.config import Config
 from generator.crawl import head_commit
-from generator.entity.refs import entity_ref
+from generator.entity.refs import RefError, entity_ref, parse_ref
+from generator.entity.relations import FIELD_RELATIONS
 from generator.link import Catalog, link
 from generator.model import ANN_FILE, ANN_LINE, ANN_REPO, Draft, Location, Problem, ReadResult, Repo
 from generator.published import Published
@@ -75,6 +76,29 @@ def _unchecked_note(unchecked: list[str], repo: str) -> Problem:
                    "<portal>/api/validate.json.gz to check them", repo)
 
 
+def _named(results: list[ReadResult]) -> tuple[set[str], set[tuple[str, str]]]:
+    """Every ref the repos' drafts name (or declare), and what their `data` blocks look up."""
+    refs: set[str] = set()
+    looked_up: set[tuple[str, str]] = set()
+    for d in (d for r in results for d in r.drafts):
+        ent = d.entity
+        meta = ent.get("metadata") if isinstance(ent.get("metadata"), dict) else {}
+        spec = ent.get("spec") if isinstance(ent.get("spec"), dict) else {}
+        refs.add(entity_ref(ent))
+        kind = str(ent.get("kind", "")).lower()
+        ns = str(meta.get("namespace") or "default")
+        for (fkind, fname), rel in FIELD_RELATIONS.items():
+            if fkind != kind or fname not in spec:
+                continue
+            for value in spec[fname] if isinstance(spec[fname], list) else [spec[fname]]:
+                try:
+                    refs.add(parse_ref(value, rel.default_kind, ns).key)
+                except RefError:
+                    pass  # link reports it
+        looked_up.update((lk.resource_type, lk.physical_name) for lk in d.lookups)
+    return refs, looked_up
+
+
 def validate_repos(paths: list[Path], cfg: Config, published: Published | None,
                    docs: bool = True, names: list[str] | None = None) -> Validation:
     """``names``: the repos' names in the portal (default: their folders' names)."""
@@ -82,9 +106,12 @@ def validate_repos(paths: list[Path], cfg: Config, published: Published | None,
     repos = [Repo(n, p.resolve(), head_commit(p)) for n, p in zip(names, paths, strict=True)]
     results = [read_repo(r, cfg.read) for r in repos]
     own = {r.name for r in repos}
+    more: list[str] = []
     if published is not None:
-        results.append(published.drafts(own))
-    linked = link(results, repos, whole_org=published is not None)
+        wanted, looked_up = _named(results)
+        results.append(published.drafts(own, wanted, looked_up))
+        more = [r for r, e in published.entities.items() if e.kind == "Resource"]
+    linked = link(results, repos, whole_org=published is not None, more_names=more)
     out = Validation(repos, [p for p in linked.problems if p.repo in own], linked.unchecked)
     if docs:
         out.problems += _docs_problems(linked, repos, cfg)

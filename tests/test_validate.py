@@ -77,6 +77,16 @@ def test_owner_typo_is_one_error_at_the_owner_line_with_did_you_mean(tmp_path, p
         assert "ownerless" not in out  # the ten resources inheriting the owner say nothing more
 
 
+def test_unknown_references_to_other_repos_suggest_the_published_name(tmp_path, published):
+    repo = checkout(tmp_path, "checkout-service")
+    edit(repo / ".af" / "service.tf", '["component:cart-service"]', '["component:cart-servce", "resource:events-prd"]')
+    found = [p for p in problems(str(repo), "--catalog", str(published / "validate.json.gz"), "--no-docs")
+             if p["severity"] == "error"]
+    assert [(p["file"], p["line"]) for p in found] == [(".af/service.tf", 15)] * 2
+    assert {m["message"].rsplit("; ", 1)[1] for m in found} == \
+        {"did you mean `cart-service`?", "did you mean `events-prod`?"}
+
+
 def test_without_a_catalog_a_clean_repo_is_not_a_wall_of_warnings(tmp_path):
     repo = checkout(tmp_path, "storefront-web")
     found = problems(str(repo), "--no-docs")

@@ -10,6 +10,7 @@ are sorted by (repo, file, line) before anything is decided.
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from collections.abc import Iterable
@@ -85,7 +86,7 @@ def _admit(draft: Draft, problems: list[Problem]) -> bool:
 
 
 class _Linker:
-    def __init__(self, drafts: list[Draft], whole_org: bool = True):
+    def __init__(self, drafts: list[Draft], whole_org: bool = True, more_names: Iterable[str] = ()):
         self.problems: list[Problem] = []
         own = [Draft(_own_copy(d.entity), d.location, d.source, d.lookups, d.owner_explained,
                      field_locations=d.field_locations) for d in drafts]
@@ -106,6 +107,7 @@ class _Linker:
         self.resolved_lookups: list[tuple[str, str, str, str, Location]] = []
         self.dangling: dict[tuple, list[str]] = {}
         self._names: _Names | None = None
+        self.more_names = more_names  # refs that exist but were left out of the drafts (validate)
 
     def relate(self, source: str, rel: str, inverse: str, target: str) -> None:
         self.relations[source].add((rel, target))
@@ -157,7 +159,7 @@ class _Linker:
 
     def names_by_kind(self) -> _Names:
         if self._names is None:
-            self._names = _Names(self.entities)
+            self._names = _Names(itertools.chain(self.entities, self.more_names))
         return self._names
 
     def link_fields(self) -> None:
@@ -277,15 +279,17 @@ def did_you_mean(target: str, names: _Names) -> str | None:
     return match[0] if ns == "default" else f"{ns}/{match[0]}"
 
 
-def link(results: list[ReadResult], repos: list[Repo], whole_org: bool = True) -> Catalog:
+def link(results: list[ReadResult], repos: list[Repo], whole_org: bool = True,
+         more_names: Iterable[str] = ()) -> Catalog:
     """Link every repo's read result into one catalog.
 
     ``whole_org=False``: the results are some repos only (validate without a
     published catalog); references to nothing are listed in ``Catalog.unchecked``
-    instead of reported, since they may name another repo's entity.
+    instead of reported, since they may name another repo's entity. ``more_names``:
+    refs of entities that exist but are not among the drafts, for "did you mean".
     """
     drafts = [d for r in results for d in r.drafts]
-    linker = _Linker(drafts, whole_org)
+    linker = _Linker(drafts, whole_org, more_names)
     linker.link_fields()
     linker.link_lookups()
     linker.report_ownerless()
