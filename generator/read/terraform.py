@@ -293,7 +293,8 @@ class _Reader:
             # Resource may be named once per namespace, so the later one yields.
             # Instances of one block (a Name tag shared by count = 2) differ by their key.
             suffix = spec.type if spec else tf_type
-            base = entity_name(f"{name}-{suffix if d.key is None else d.key}") or name
+            # (A name made up from the label already carries the key.)
+            base = entity_name(f"{name}-{suffix if d.key is None or physical is None else d.key}") or name
             unique, n = base, 2
             while unique.lower() in self.taken:
                 unique, n = entity_name(f"{base[:58]}-{n}") or f"{base[:58]}-{n}", n + 1
