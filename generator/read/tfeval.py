@@ -13,7 +13,6 @@ is wrong: the reader reports it where the value is needed and goes on.
 """
 from __future__ import annotations
 
-import math
 from typing import Any
 from collections.abc import Callable
 
@@ -21,19 +20,15 @@ from generator.read.hclast import (
     Binary, Call, Cond, ForExpr, GetAttr, Index, Literal, Node, ObjectCons, Paren, Splat, SplatItem,
     Template, TFor, TIf, TupleCons, Unary, Var, traversal_text,
 )
-from generator.read.tfvalues import (
-    FunctionError, TfSet, Unknown, call_function, first_unknown, tf_equal, tf_type_name, to_number,
-    to_tf_string,
+from generator.read.tfops import (
+    EvalError, as_bool, attr, binary, lookup, expr_text, object_key, pairs, to_number,
 )
+from generator.read.tfvalues import FunctionError, Unknown, call_function, first_unknown, tf_type_name, to_tf_string
 
 # Roots whose attributes only Terraform's plan or apply knows.
 _KNOWN_ROOTS = frozenset(("var", "local", "each", "count", "path", "terraform", "self"))
 _MAX_LOCAL_DEPTH = 64
 _MAX_ITEMS = 100_000   # a for expression or range past this is not worth knowing
-
-
-class EvalError(Exception):
-    """What Terraform would reject; becomes an Unknown whose reason says so."""
 
 
 class Scope:
@@ -123,7 +118,7 @@ def _render(parts: list[Any], scope: Scope, env: Any, out: list[str]) -> Unknown
         if isinstance(part, str):
             out.append(part)
         elif isinstance(part, TIf):
-            cond = _bool(_ev(part.cond, scope, env), "the condition of %{if}")
+            cond = as_bool(_ev(part.cond, scope, env), "the condition of %{if}")
             if isinstance(cond, Unknown):
                 return cond
             found = _render(part.then if cond else part.other, scope, env, out)
@@ -133,7 +128,7 @@ def _render(parts: list[Any], scope: Scope, env: Any, out: list[str]) -> Unknown
             coll = _ev(part.coll, scope, env)
             if isinstance(coll, Unknown):
                 return coll
-            for key, value in _pairs(coll, "%{for}"):
+            for key, value in pairs(coll, "%{for}"):
                 inner = dict(env or {})
                 if part.key:
                     inner[part.key] = key
@@ -147,16 +142,12 @@ def _render(parts: list[Any], scope: Scope, env: Any, out: list[str]) -> Unknown
                 return value
             if value is None:
                 raise EvalError(f"line {part.line}: a template cannot include null (the value of "
-                                f"{_text(part)} is null)")
+                                f"{expr_text(part)} is null)")
             if isinstance(value, (list, dict)):
                 raise EvalError(f"line {part.line}: a template can only include a string, number or bool, "
-                                f"and {_text(part)} is a {tf_type_name(value)}")
+                                f"and {expr_text(part)} is a {tf_type_name(value)}")
             out.append(to_tf_string(value))
     return None
-
-
-def _text(node: Node) -> str:
-    return traversal_text(node) or "the expression"
 
 
 def _var(node: Var, scope: Scope, env: Any) -> Any:
@@ -231,7 +222,7 @@ def _getattr(node: GetAttr, scope: Scope, env: Any) -> Any:
     root = _root(obj)
     if root is not None and root.name not in _KNOWN_ROOTS and not (env and root.name in env):
         return _reference(node, root, scope, env)
-    return _attr(_ev(obj, scope, env), node.name, node)
+    return attr(_ev(obj, scope, env), node.name, node)
 
 
 def _reference(node: Node, root: Var, scope: Scope, env: Any) -> Any:
@@ -271,59 +262,17 @@ def _reference(node: Node, root: Var, scope: Scope, env: Any) -> Any:
         scope._refs.pop()
     for step in chain[i + 1:]:
         if isinstance(step, GetAttr):
-            value = _attr(value, step.name, step)
+            value = attr(value, step.name, step)
         else:
-            value = _lookup(value, _ev(step.key, scope, env), step)
+            value = lookup(value, _ev(step.key, scope, env), step)
     return value
-
-
-def _attr(value: Any, name: str, node: Node) -> Any:
-    if isinstance(value, Unknown):
-        return value
-    if isinstance(value, dict):
-        if name not in value:
-            raise EvalError(f'{_text(node)}: the object has no attribute "{name}"')
-        return value[name]
-    if value is None:
-        raise EvalError(f"{_text(node)}: cannot read an attribute of null")
-    raise EvalError(f'{_text(node)}: a {tf_type_name(value)} has no attributes (".{name}")')
 
 
 def _index(node: Index, scope: Scope, env: Any) -> Any:
     root = _root(node)
     if root is not None and root.name not in _KNOWN_ROOTS and not (env and root.name in env):
         return _reference(node, root, scope, env)
-    return _lookup(_ev(node.obj, scope, env), _ev(node.key, scope, env), node)
-
-
-def _lookup(value: Any, key: Any, node: Node) -> Any:
-    if isinstance(value, Unknown):
-        return value
-    if isinstance(key, Unknown):
-        return key
-    if key is None:
-        raise EvalError(f"{_text(node)}: the index is null")
-    if isinstance(value, dict):
-        if isinstance(key, (list, dict)):
-            raise EvalError(f"{_text(node)}: a map key must be a string")
-        key = to_tf_string(key)
-        if key not in value:
-            raise EvalError(f'{_text(node)}: the map has no element "{key}"')
-        return value[key]
-    if isinstance(value, list):
-        if isinstance(value, TfSet):
-            raise EvalError(f"{_text(node)}: elements of a set have no index (use tolist(...) first)")
-        number = to_number(key, "the index")
-        if isinstance(number, float) and not number.is_integer():
-            raise EvalError(f"{_text(node)}: the index must be a whole number")
-        i = int(number)
-        if i < 0 or i >= len(value):
-            raise EvalError(f"{_text(node)}: the index {i} is out of range (the list has {len(value)} "
-                            f"element{'s' if len(value) != 1 else ''})")
-        return value[i]
-    if value is None:
-        raise EvalError(f"{_text(node)}: cannot index null")
-    raise EvalError(f"{_text(node)}: a {tf_type_name(value)} cannot be indexed")
+    return lookup(_ev(node.obj, scope, env), _ev(node.key, scope, env), node)
 
 
 def _splat(node: Splat, scope: Scope, env: Any) -> Any:
@@ -386,80 +335,18 @@ def _unary(node: Unary, scope: Scope, env: Any) -> Any:
     if isinstance(value, Unknown):
         return value
     if node.op == "!":
-        flag = _bool(value, "the operand of !")
+        flag = as_bool(value, "the operand of !")
         return flag if isinstance(flag, Unknown) else not flag
     number = to_number(value, "the operand of -")
     return -number
 
 
-def _bool(value: Any, what: str) -> Any:
-    if isinstance(value, (bool, Unknown)):
-        return value
-    if value == "true" or value == "false":
-        return value == "true"
-    if value is None:
-        raise EvalError(f"{what} is null, and a bool is required")
-    raise EvalError(f"{what} must be a bool, not a {tf_type_name(value)}")
-
-
 def _binary(node: Binary, scope: Scope, env: Any) -> Any:
-    op = node.op
-    left = _ev(node.left, scope, env)
-    right = _ev(node.right, scope, env)
-    if op == "==" or op == "!=":
-        unknown = first_unknown(left) or first_unknown(right)
-        if unknown is not None:
-            return unknown
-        same = tf_equal(left, right)
-        return same if op == "==" else not same
-    if op == "&&" or op == "||":
-        a, b = _bool(left, f"the left side of {op}"), _bool(right, f"the right side of {op}")
-        if op == "&&" and (a is False or b is False):
-            return False
-        if op == "||" and (a is True or b is True):
-            return True
-        if isinstance(a, Unknown):
-            return a
-        if isinstance(b, Unknown):
-            return b
-        return (a and b) if op == "&&" else (a or b)
-    if isinstance(left, Unknown):
-        return left
-    if isinstance(right, Unknown):
-        return right
-    a, b = to_number(left, f"the left side of {op}"), to_number(right, f"the right side of {op}")
-    if op == "+":
-        return _norm(a + b)
-    if op == "-":
-        return _norm(a - b)
-    if op == "*":
-        return _norm(a * b)
-    if op == "/":
-        if b == 0:
-            raise EvalError("division by zero")
-        return _norm(a / b)
-    if op == "%":
-        if b == 0:
-            raise EvalError("modulo by zero")
-        return _norm(math.fmod(a, b) if isinstance(a, float) or isinstance(b, float) else
-                     int(math.copysign(abs(a) % abs(b), a)))
-    if op == "<":
-        return a < b
-    if op == ">":
-        return a > b
-    if op == "<=":
-        return a <= b
-    return a >= b
-
-
-def _norm(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
-        return int(value)
-    return value
+    return binary(node.op, _ev(node.left, scope, env), _ev(node.right, scope, env))
 
 
 def _cond(node: Cond, scope: Scope, env: Any) -> Any:
-    cond = _bool(_ev(node.cond, scope, env), "the condition")
+    cond = as_bool(_ev(node.cond, scope, env), "the condition")
     if isinstance(cond, Unknown):
         return cond
     chosen = _ev(node.then if cond else node.other, scope, env)
@@ -484,46 +371,26 @@ def _object(node: ObjectCons, scope: Scope, env: Any) -> Any:
         key = _ev(key_node, scope, env)
         if isinstance(key, Unknown):
             return key
-        out[_key(key, key_node)] = _ev(value_node, scope, env)
+        out[object_key(key, key_node)] = _ev(value_node, scope, env)
     return out
-
-
-def _key(key: Any, node: Node) -> str:
-    if key is None:
-        raise EvalError(f"line {node.line}: an object key cannot be null")
-    if isinstance(key, (list, dict)):
-        raise EvalError(f"line {node.line}: an object key must be a string, not a {tf_type_name(key)}")
-    return to_tf_string(key)
-
-
-def _pairs(coll: Any, what: str) -> list[tuple[Any, Any]]:
-    if isinstance(coll, dict):
-        return [(k, coll[k]) for k in sorted(coll)]     # Terraform walks maps in key order
-    if isinstance(coll, TfSet):
-        return [(v, v) for v in coll]
-    if isinstance(coll, list):
-        return list(enumerate(coll))
-    if coll is None:
-        raise EvalError(f"{what}: cannot iterate over null")
-    raise EvalError(f"{what}: can only iterate over a list, set, map or object, not a {tf_type_name(coll)}")
 
 
 def _for(node: ForExpr, scope: Scope, env: Any) -> Any:
     coll = _ev(node.coll, scope, env)
     if isinstance(coll, Unknown):
         return coll
-    pairs = _pairs(coll, "for")
-    if len(pairs) > _MAX_ITEMS:
-        raise EvalError(f"for: {len(pairs)} elements are more than Lookout evaluates")
+    items = pairs(coll, "for")
+    if len(items) > _MAX_ITEMS:
+        raise EvalError(f"for: {len(items)} elements are more than Lookout evaluates")
     list_out: list[Any] = []
     obj_out: dict[str, Any] = {}
-    for key, value in pairs:
+    for key, value in items:
         inner = dict(env or {})
         if node.key:
             inner[node.key] = key
         inner[node.value] = value
         if node.cond is not None:
-            keep = _bool(_ev(node.cond, scope, inner), "the if clause of a for expression")
+            keep = as_bool(_ev(node.cond, scope, inner), "the if clause of a for expression")
             if isinstance(keep, Unknown):
                 return keep
             if not keep:
@@ -534,7 +401,7 @@ def _for(node: ForExpr, scope: Scope, env: Any) -> Any:
         k = _ev(node.key_expr, scope, inner)
         if isinstance(k, Unknown):
             return k
-        k = _key(k, node.key_expr)
+        k = object_key(k, node.key_expr)
         v = _ev(node.val_expr, scope, inner)
         if node.group:
             obj_out.setdefault(k, []).append(v)

@@ -2,9 +2,8 @@
 
 The value types (``Unknown``, ``TfSet``) and the conversions are
 :mod:`generator.read.tffuncs`' (one definition of each); this module adds
-what the evaluator and the reader need around them: number conversion with
-Terraform's rules, a function call that never raises anything but
-FunctionError, and :func:`describe` for messages.
+what the evaluator and the reader need around them: a function call that
+never raises anything but FunctionError, and :func:`describe` for messages.
 """
 from __future__ import annotations
 
@@ -13,20 +12,7 @@ from typing import Any
 from generator.read.tffuncs import (  # noqa: F401  (re-exported for the reader)
     FunctionError, TfSet, Unknown, call, first_unknown, tf_equal, tf_type_name, to_tf_string,
 )
-from generator.read.tffuncs.core import parse_number
-
-
-def to_number(value: Any, what: str) -> int | float:
-    """Terraform's conversion to number (a numeric string converts; a bool does not)."""
-    from generator.read.tfeval import EvalError
-    if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
-        raise EvalError(f"{what} must be a number, not {'null' if value is None else 'a ' + tf_type_name(value)}")
-    if isinstance(value, (int, float)):
-        return value
-    try:
-        return parse_number(value)
-    except FunctionError:
-        raise EvalError(f"{what} must be a number, and {value[:40]!r} is not one") from None
+from generator.read.tffuncs.core import parse_number  # noqa: F401  (for tfops)
 
 
 def call_function(name: str, args: list[Any], *, expand_last: bool, files: Any) -> Any:
