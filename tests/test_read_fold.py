@@ -201,3 +201,14 @@ def test_real_terraform_folds_without_losing_a_block():
     print(f"\ncorpus: {before} entities -> {after}; info problems {info_before} -> {info_after}; "
           f"{listed} blocks listed on their Resource, {orphans} belonging to nothing left out")
     assert after < before and info_after < info_before and listed > 100
+
+
+def test_a_mistake_in_a_folded_block_is_still_reported_on_its_owner(tmp_path):
+    files = {"s3.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = "orders-data"\n}\n'
+                      'resource "aws_s3_bucket_versioning" "v" {\n  bucket = aws_s3_bucket.b.id\n'
+                      '  tags   = { owner = 5 }\n}\n'}
+    result = read_repo(make_repo(tmp_path, files), ReadConfig())
+    assert sorted(entities(result)) == ["aws_s3_bucket.b"]
+    [problem] = [p for p in result.problems if "aws_s3_bucket_versioning.v" in p.message]
+    assert problem.severity == "error" and (problem.file, problem.line) == (".af/s3.tf", 6)
+    assert problem.entity_ref == "resource:default/orders-data"
