@@ -6,10 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from generator.read.tffuncs.convert import to_list, unify
-from generator.read.tffuncs.core import (
-    FunctionError, TfSet, Unknown, first_unknown, function, norm_number, t_any, t_bool, t_list, t_map,
-    t_number, t_string, tf_equal, tf_type_name, whole, dedupe,
-)
+from generator.read.tffuncs.core import FunctionError, TfSet, Unknown, first_unknown, norm_number, t_any, t_bool, t_list, t_map, t_number, t_string, tf_equal, tf_type_name, whole, dedupe
+from generator.read.tffuncs.registry import function
 from generator.read.tffuncs.jsontext import sorted_keys
 from generator.read.tffuncs.strings import graphemes
 

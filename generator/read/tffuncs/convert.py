@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.read.tffuncs.core import (
-    FunctionError, TfSet, function, is_number, t_any, t_bool, t_number, t_string, tf_type_name,
-)
+from generator.read.tffuncs.core import FunctionError, TfSet, is_number, t_any, t_bool, t_number, t_string, tf_type_name
+from generator.read.tffuncs.registry import function
 
 
 def type_sig(value: Any) -> Any:

@@ -6,7 +6,8 @@ import hashlib
 import uuid
 from typing import Any
 
-from generator.read.tffuncs.core import FunctionError, function, impure, t_string
+from generator.read.tffuncs.core import FunctionError, t_string
+from generator.read.tffuncs.registry import function, impure
 
 for _name, _algo in (("md5", "md5"), ("sha1", "sha1"), ("sha256", "sha256"), ("sha512", "sha512")):
     def _hex(text: str, _algo: str = _algo) -> str:

@@ -11,9 +11,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote_plus
 
-from generator.read.tffuncs.core import (
-    FunctionError, Unknown, function, norm_number, t_any, t_string,
-)
+from generator.read.tffuncs.core import FunctionError, Unknown, norm_number, t_any, t_string
+from generator.read.tffuncs.registry import function
 from generator.read.tffuncs.jsontext import json_text
 from generator.read.tffuncs.yamlcty import yaml_decode, yaml_encode
 

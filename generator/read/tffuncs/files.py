@@ -5,7 +5,8 @@ import base64
 import hashlib
 from typing import Any
 
-from generator.read.tffuncs.core import FileAccess, FunctionError, TfSet, Unknown, function, t_string
+from generator.read.tffuncs.core import FileAccess, FunctionError, TfSet, Unknown, t_string
+from generator.read.tffuncs.registry import function
 
 
 def _read(files: FileAccess, path: str, name: str) -> bytes | Unknown:

@@ -5,9 +5,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from generator.read.tffuncs.core import (
-    FunctionError, Unknown, function, is_number, number_text, t_any, t_bool, t_number, t_string,
-)
+from generator.read.tffuncs.core import FunctionError, Unknown, is_number, number_text, t_any, t_bool, t_number, t_string
+from generator.read.tffuncs.registry import function
 from generator.read.tffuncs.jsontext import json_string, json_text
 from generator.read.tffuncs.strings import graphemes
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from generator.read.tffuncs.core import FunctionError, function, t_number, t_string
+from generator.read.tffuncs.core import FunctionError, t_number, t_string
+from generator.read.tffuncs.registry import function
 
 
 def _network(prefix: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:

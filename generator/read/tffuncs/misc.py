@@ -6,7 +6,8 @@ import posixpath
 import re
 from typing import Any
 
-from generator.read.tffuncs.core import FunctionError, function, t_any, t_string
+from generator.read.tffuncs.core import FunctionError, t_any, t_string
+from generator.read.tffuncs.registry import function
 
 
 @function("basename", ("path", t_string))

@@ -5,7 +5,8 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from generator.read.tffuncs.core import FunctionError, function, norm_number, t_number, t_string, whole
+from generator.read.tffuncs.core import FunctionError, norm_number, t_number, t_string, whole
+from generator.read.tffuncs.registry import function
 
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 

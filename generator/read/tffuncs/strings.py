@@ -6,9 +6,8 @@ from typing import Any
 
 import regex as graphemes_re
 
-from generator.read.tffuncs.core import (
-    FunctionError, Unknown, function, t_any, t_list, t_number, t_string, whole,
-)
+from generator.read.tffuncs.core import FunctionError, Unknown, t_any, t_list, t_number, t_string, whole
+from generator.read.tffuncs.registry import function
 from generator.read.tffuncs.rx import compile_re2, expand, find_all
 
 _GRAPHEME = graphemes_re.compile(r"\X")
