@@ -291,15 +291,6 @@ def t_list(elem: Conv = t_any) -> Conv:
     return conv
 
 
-def t_set(elem: Conv = t_any) -> Conv:
-    def conv(value: Any) -> TfSet:
-        if not isinstance(value, list):
-            raise FunctionError("set of " + _conv_name(elem) + " required")
-        return TfSet(_element(elem, item, "element") for item in value)
-    conv.__name__ = "set of " + _conv_name(elem)
-    return conv
-
-
 def t_map(elem: Conv = t_any) -> Conv:
     def conv(value: Any) -> dict:
         if not isinstance(value, dict):
