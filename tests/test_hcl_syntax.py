@@ -120,3 +120,8 @@ def test_an_argument_set_twice_is_an_error_that_costs_only_the_second():
     assert parsed.blocks[0].attr_lines == {"x": 2}
     (err,) = parsed.errors
     assert err.line == 3 and "already set at line 2" in err.message
+
+
+def test_nested_loops_over_large_collections_stop_with_a_reason_not_a_hang():
+    found = value("[for a in range(1000) : [for b in range(1000) : [for c in range(1000) : c]]]")
+    assert isinstance(found, Unknown) and "loop more than Lookout evaluates" in str(found)

@@ -29,6 +29,9 @@ from generator.read.tfvalues import FunctionError, Unknown, call_function, first
 _KNOWN_ROOTS = frozenset(("var", "local", "each", "count", "path", "terraform", "self"))
 _MAX_LOCAL_DEPTH = 64
 _MAX_ITEMS = 100_000   # a for expression or range past this is not worth knowing
+# Iterations (for, %{for}, splat) one folder may spend in all: nested loops
+# in a hostile repo must not hold the build.
+BUDGET = 500_000
 
 
 class Scope:
@@ -45,6 +48,7 @@ class Scope:
         # plan knows of a resource is what its configuration sets (name = "x").
         self.resources: dict[str, tuple[Any, dict[Any, Any] | None]] = {}
         self._refs: list[tuple[str, str]] = []
+        self._budget = [BUDGET]
         self._locals: dict[str, Any] = {}
         self._resolving: list[str] = []
 
@@ -84,12 +88,19 @@ class Scope:
         try:
             base = Scope(self.variables, self.locals_raw, self.files)   # locals see no each/count
             base._locals, base._resolving = self._locals, self._resolving
-            base.resources, base._refs = self.resources, self._refs
+            base.resources, base._refs, base._budget = self.resources, self._refs, self._budget
             value = base.evaluate(self.locals_raw[name])
         finally:
             self._resolving.pop()
         self._locals[name] = value
         return value
+
+
+def _spend(scope: Scope, n: int) -> None:
+    scope._budget[0] -= n
+    if scope._budget[0] < 0:
+        raise EvalError("the folder's expressions loop more than Lookout evaluates (nested for "
+                        "expressions over large collections?)")
 
 
 def _ev(node: Node, scope: Scope, env: dict[str, Any] | None) -> Any:
@@ -128,7 +139,9 @@ def _render(parts: list[Any], scope: Scope, env: Any, out: list[str]) -> Unknown
             coll = _ev(part.coll, scope, env)
             if isinstance(coll, Unknown):
                 return coll
-            for key, value in pairs(coll, "%{for}"):
+            items = pairs(coll, "%{for}")
+            _spend(scope, len(items))
+            for key, value in items:
                 inner = dict(env or {})
                 if part.key:
                     inner[part.key] = key
@@ -282,6 +295,7 @@ def _splat(node: Splat, scope: Scope, env: Any) -> Any:
     if src is None:
         return []
     items = list(src) if isinstance(src, list) else [src]   # a single value splats as one
+    _spend(scope, len(items))
     out = []
     for item in items:
         inner = dict(env or {})
@@ -380,6 +394,7 @@ def _for(node: ForExpr, scope: Scope, env: Any) -> Any:
     if isinstance(coll, Unknown):
         return coll
     items = pairs(coll, "for")
+    _spend(scope, len(items))
     if len(items) > _MAX_ITEMS:
         raise EvalError(f"for: {len(items)} elements are more than Lookout evaluates")
     list_out: list[Any] = []
