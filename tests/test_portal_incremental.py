@@ -71,3 +71,31 @@ def test_changed_removed_and_added_repos_rebuild_only_their_pages_and_match_a_co
     # The cache holds what the last build used, not every page ever built.
     stored = sum(1 for p in (cache / "pages").rglob("*") if p.is_file())
     assert stored <= warm["reused"] + warm["rendered"]
+
+
+def test_sharded_resources_rebuild_only_the_changed_shard(tmp_path):
+    import json
+
+    from generator.portal.resource_shards import read_shard
+
+    small = json.loads((ROOT / "tests/fixtures/catalog-small.json").read_text())
+    shards = {"lookout": {"resource_pages": "shards"}}
+    cat = tmp_path / "c.json"
+    cat.write_text(json.dumps(small))
+    cache = tmp_path / "cache"
+    build_site(cat, tmp_path / "warm", progress=False, workers=1, cache_dir=cache, extra_config=shards)
+    res = min((e for e in small["entities"] if e["kind"] == "Resource"), key=lambda e: len(e["relations"]))
+    res["metadata"]["description"] = "Holds the ledger now"
+    cat.write_text(json.dumps(small))
+    warm = build_site(cat, tmp_path / "warm", progress=False, workers=1, cache_dir=cache, extra_config=shards)
+    build_site(cat, tmp_path / "cold", progress=False, workers=1, extra_config=shards)
+    a, b = _files(tmp_path / "warm"), _files(tmp_path / "cold")
+    assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == []
+    # The Resource, the pages that show its description (its neighbours), and the groups only.
+    groups = sum(e["kind"] == "Group" for e in small["entities"])
+    assert groups < warm["rendered"] <= groups + 1 + len(res["relations"]) and warm["reused"] > 150
+    found = [s for s in (tmp_path / "warm/catalog/default/resource/shards").iterdir()
+             if res["metadata"]["name"] in read_shard(s)["resources"]]
+    assert len(found) == 1
+    body = read_shard(found[0])["resources"][res["metadata"]["name"]]["body"]
+    assert "Holds the ledger now" in body and 'id="owner"' in body

@@ -27,3 +27,6 @@ class LookoutPluginConfig(Config):
     pagerduty_url = c.Type(str, default="")
     # Folders of software templates (besides the built-in ones) listed on the Create page.
     templates = c.ListOfItems(c.Type(str), default=[])
+    # Resources as a page each ("pages"), or as JSON shards shown by one page per namespace
+    # at catalog/<ns>/resource/?name=<name> ("shards"); "auto": shards above 5,000 Resources.
+    resource_pages = c.Choice(("auto", "pages", "shards"), default="auto")

@@ -69,7 +69,8 @@ def entities_json(index: PortalIndex) -> bytes:
         cols["tags"].append([tags(t) for t in raw_tags if isinstance(t, (str, int))])
         cols["problems"].append(problem_count.get(ref, 0))
         cols["desc"].append(desc)
-        cols["url"].append(1 if ref in index.urls else 0)
+        # 1: a page at catalog/<ns>/<kind>/<name>/, 2: a sharded Resource (?name=), 0: none.
+        cols["url"].append(0 if ref not in index.urls else 2 if ref in index.sharded else 1)
     doc = {
         "v": 1,
         "dict": {
@@ -105,5 +106,6 @@ def graph_json(index: PortalIndex) -> bytes:
         "kind": [kinds(kind_label(split_ref(r)[0])) for r in refs],
         "kinds": kinds.values,
         "edges": edges,
+        "sharded": sorted({split_ref(r)[0] for r in index.sharded}),  # kinds linked as ?name=
     }
     return _dumps(doc)

@@ -37,11 +37,12 @@ def label(text: str, limit: int = 60) -> str:
     return "".join(ch if ch in _PLAIN else f"#{ord(ch)};" for ch in text)
 
 
-_SAFE_HREF = re.compile(r"[A-Za-z0-9._/#-]+")
+_SAFE_HREF = re.compile(r"[A-Za-z0-9._/#-]+(\?name=[a-z0-9._-]+)?")
 
 
 def _href(url: str) -> str | None:
-    # Our own URLs only ([a-zA-Z0-9._/-] and '#'); anything else gets no link.
+    # Our own URLs only ([a-zA-Z0-9._/-] and '#', a sharded Resource's ?name=); anything else
+    # gets no link.
     return url if url and _SAFE_HREF.fullmatch(url) else None
 
 

@@ -26,9 +26,13 @@ from generator.portal.html import html_title
 from generator.portal.index import ANN_REPO, PortalIndex
 from generator.portal.page_cache import PageCache
 
-SHELL_NS, SHELL_KIND, SHELL_NAME = "lookout-shell", "shell", "page"
-SHELL_SRC = f"catalog/{SHELL_NS}/{SHELL_KIND}/{SHELL_NAME}/index.md"
-SHELL_URL = f"catalog/{SHELL_NS}/{SHELL_KIND}/{SHELL_NAME}/"
+# The shells: one at an entity page's depth, one at a namespace's resource page's
+# (resource_shards.py). Neither URL is a prefix of the other.
+SHELL_ROOT = "catalog/lookout-shell/"
+SHELL_URL = SHELL_ROOT + "shell/page/"
+RESOURCES_SHELL_URL = SHELL_ROOT + "resources/"
+SHELL_SRC = SHELL_URL + "index.md"
+RESOURCES_SHELL_SRC = RESOURCES_SHELL_URL + "index.md"
 TITLE_SENTINEL = "LookoutShellTitleSentinel"
 # An <h1>: material adds the page title as one when the body has none (entity bodies have).
 BODY_SENTINEL = "<h1>LookoutShellBodySentinel</h1>"
@@ -42,16 +46,17 @@ UNCACHED_KINDS = ("group:",)
 class Shell:
     """The shell page split at its sentinels: a page is ``"".join`` of its parts."""
 
-    def __init__(self, html: str, base: str):
+    def __init__(self, html: str, base: str, url: str = SHELL_URL):
         html = minify(html)
         if html.count(BODY_SENTINEL) != 1:
             raise RuntimeError("the entity page shell has no single body slot (theme/main.html changed?)")
-        self.parts = re.split(f"({TITLE_SENTINEL}|{re.escape(BODY_SENTINEL)}|{re.escape(SHELL_URL)})", html)
+        self.url = url
+        self.parts = re.split(f"({TITLE_SENTINEL}|{re.escape(BODY_SENTINEL)}|{re.escape(url)})", html)
         self.base = base
         self.digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
 
     def page(self, title_html: str, url: str, body: str) -> str:
-        sub = {TITLE_SENTINEL: title_html, BODY_SENTINEL: body, SHELL_URL: url}
+        sub = {TITLE_SENTINEL: title_html, BODY_SENTINEL: body, self.url: url}
         return "".join([sub.get(p, p) for p in self.parts])
 
 
@@ -75,8 +80,9 @@ def code_digest(extra: Any) -> str:
 
 class EntityPages:
     def __init__(self, ix: PortalIndex, builder: EntityPageBuilder, env, shell: Shell, *,
-                 site_name: str, mermaid: bool, code_key: str):
+                 site_name: str, mermaid: bool, code_key: str, resources_shell: Shell | None = None):
         self.ix, self.builder, self.env, self.shell = ix, builder, env, shell
+        self.resources_shell = resources_shell
         self.site_name, self.mermaid = site_name, mermaid
         self.template = env.get_template("entity.html")
         src = env.loader.get_source(env, "entity.html")[0]
@@ -84,10 +90,15 @@ class EntityPages:
         self._seen: dict[str, bytes] = {}
 
     # -- rendering --------------------------------------------------------------------
-    def html(self, ref: str) -> bytes:
-        base = self.shell.base
+    def body(self, ref: str, base: str) -> str:
         v = self.builder.build(ref, base)
-        body = self.template.render(v=v, base=base, site_name=self.site_name, mermaid=self.mermaid)
+        return self.template.render(v=v, base=base, site_name=self.site_name, mermaid=self.mermaid)
+
+    def html(self, ref: str) -> bytes:
+        """A page; for a sharded Resource its body only, as its shard holds it."""
+        if ref in self.ix.sharded:
+            return self.body(ref, self.resources_shell.base).encode("utf-8")
+        body = self.body(ref, self.shell.base)
         return self.shell.page(html_title(self.ix.title(ref)), self.ix.urls[ref], body).encode("utf-8")
 
     # -- what a page shows ---------------------------------------------------------------
@@ -98,6 +109,8 @@ class EntityPages:
         ix = self.ix
         ent = ix.entities[ref]
         h = hashlib.blake2b(self.salt, digest_size=20)
+        if ref in ix.sharded:
+            h.update(b"shard-body\0" + self.resources_shell.digest.encode())
         h.update(json.dumps(ent, sort_keys=True, ensure_ascii=False, default=str).encode())
         problems = ix.problems_by_ref.get(ref, ())
         h.update(json.dumps(problems, sort_keys=True, default=str).encode())
@@ -150,10 +163,47 @@ class EntityPages:
             cache.used.update(k for _, k, _ in jobs if k)
         return {"reused": reused, "rendered": len(jobs)}
 
+    def write_shards(self, site_dir: Path, cache: PageCache, render_many) -> dict[str, int]:
+        """Every sharded Resource into its shard, and one resource page per namespace.
+
+        A shard whose Resources' keys are all unchanged is linked from the cache; else
+        the bodies not in the cache are rendered (``render_many``) and the shard assembled.
+        """
+        from generator.portal.resource_shards import loader_body, plan, shard_bytes, shard_key, shard_path
+
+        shell = self.resources_shell
+        ix = self.ix
+        todo: list[tuple[str, int, int, list[tuple[str, str]], str]] = []
+        reused = 0
+        for ns, shards in plan(ix).items():
+            page = site_dir / f"catalog/{ns}/resource/index.html"
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_bytes(shell.page("Resources", f"catalog/{ns}/resource/",
+                                        loader_body(ns, len(shards), shell.base, self.site_name)).encode())
+            for i, refs in enumerate(shards):
+                members = [(r, self.key(r)) for r in refs]
+                skey = shard_key(members)
+                if cache.link_into(skey, site_dir / shard_path(ns, i)):
+                    reused += len(refs)
+                    cache.used.update(k for _, k in members)
+                else:
+                    todo.append((ns, i, len(shards), members, skey))
+        jobs = [(r, k, None) for *_, members, _ in todo for r, k in members if not cache.has(k)]
+        render_many(jobs)
+        for ns, i, n, members, skey in todo:
+            resources = [(r, ix.title(r), cache.read(k).decode("utf-8")) for r, k in members]
+            cache.used.update(k for _, k in members)
+            cache.store(skey, shard_bytes(ns, i, n, resources), site_dir / shard_path(ns, i))
+        return {"reused": reused, "rendered": len(jobs), "shards": sum(len(s) for s in plan(ix).values())}
+
     def render_jobs(self, jobs, cache: PageCache | None, tick=None) -> None:
+        """(ref, key, dest): a page into ``dest`` (and the cache); dest None: a sharded
+        Resource's body, into the cache only."""
         for ref, key, dest in jobs:
             data = self.html(ref)
-            if cache is not None and key is not None:
+            if dest is None:
+                cache.put(key, data)
+            elif cache is not None and key is not None:
                 cache.store(key, data, dest)
             else:
                 dest.parent.mkdir(parents=True, exist_ok=True)

@@ -50,6 +50,31 @@ def entity_url(ref: str) -> str | None:
     return None
 
 
+# More Resources than this and they are not a page each but JSON shards, rendered in the
+# browser by one page per namespace (resource_shards.py): at 25,000 resources, a page each
+# was 375 MB of a site that must stay under a few hundred.
+RESOURCE_PAGES_MAX = 5000
+RESOURCE_PAGE_MODES = ("auto", "pages", "shards")
+
+
+def shard_resources(catalog: dict[str, Any], mode: str = "auto") -> bool:
+    """Whether this catalog's Resources are shards ("auto": when there are more than RESOURCE_PAGES_MAX)."""
+    if mode in ("pages", "shards"):
+        return mode == "shards"
+    n = sum(1 for e in catalog.get("entities") or () if isinstance(e, dict) and e.get("kind") == "Resource")
+    return n > RESOURCE_PAGES_MAX
+
+
+def page_url(ref: str, sharded: bool) -> str | None:
+    """The URL an entity is linked and shared by: its page, or for a sharded Resource the
+    namespace's resource page naming it (``catalog/<ns>/resource/?name=<name>``)."""
+    url = entity_url(ref)
+    if url is not None and sharded and ref.startswith("resource:"):
+        _, ns, name = split_ref(ref)
+        return f"catalog/{ns}/resource/?name={name}"
+    return url
+
+
 def kind_label(kind: str) -> str:
     return KIND_LABEL.get(kind.lower(), kind[:1].upper() + kind[1:])
 
@@ -63,8 +88,11 @@ class PortalProblem:
 
 
 class PortalIndex:
-    def __init__(self, catalog: dict[str, Any]):
+    def __init__(self, catalog: dict[str, Any], resource_pages: str = "auto"):
         self.catalog = catalog
+        # Sharded Resources have a URL (urls) but no page of their own (page_refs).
+        self.shards = shard_resources(catalog, resource_pages)
+        self.sharded: set[str] = set()
         self.sources: dict[str, dict] = {}
         for src in catalog.get("sources") or []:
             if isinstance(src, dict) and isinstance(src.get("repo"), str):
@@ -101,6 +129,9 @@ class PortalIndex:
                     ref))
                 continue
             url_owner[url] = ref
+            if self.shards and ref.startswith("resource:"):
+                self.sharded.add(ref)
+                url = page_url(ref, True)
             self.urls[ref] = url
         self.graph = CatalogGraph.from_entities(self.entities.values())
         # Owner of every entity, once (O(relations)); pages ask for it per table row.
@@ -121,6 +152,11 @@ class PortalIndex:
                 self.problems_by_ref[pp.entity_ref].append(
                     {"severity": pp.severity, "message": pp.message, "repo": None, "file": None,
                      "line": None, "entityRef": pp.entity_ref})
+
+    @property
+    def page_refs(self) -> list[str]:
+        """Entities with a static page of their own."""
+        return [r for r in self.urls if r not in self.sharded]
 
     # -- small lookups ---------------------------------------------------------------
     def entity(self, ref: str) -> dict | None:

@@ -37,8 +37,14 @@ class PageCache:
         self.used.add(key)
         return True
 
-    def store(self, key: str, data: bytes, dest: Path) -> None:
-        """Write ``data`` under ``key`` and put it at ``dest``: one write, one link."""
+    def has(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def read(self, key: str) -> bytes:
+        return self.path(key).read_bytes()
+
+    def put(self, key: str, data: bytes) -> Path:
+        """Write ``data`` under ``key`` (atomically: a reader never sees half an entry)."""
         path = self.path(key)
         path.parent.mkdir(exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -47,7 +53,11 @@ class PageCache:
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
         self.used.add(key)
-        _link(path, dest)
+        return path
+
+    def store(self, key: str, data: bytes, dest: Path) -> None:
+        """Write ``data`` under ``key`` and put it at ``dest``: one write, one link."""
+        _link(self.put(key, data), dest)
 
     def prune(self, keep: set[str]) -> int:
         """Remove every stored page whose key is not in ``keep``; how many went."""

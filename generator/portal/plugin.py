@@ -27,8 +27,8 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from generator.catalog_json import CatalogFileError, load_catalog
 from generator.portal import data, pages
-from generator.portal.entity_pages import (BODY_SENTINEL, SHELL_SRC, SHELL_URL, TITLE_SENTINEL, EntityPages,
-                                           Shell, code_digest)
+from generator.portal.entity_pages import (BODY_SENTINEL, RESOURCES_SHELL_SRC, RESOURCES_SHELL_URL, SHELL_ROOT,
+                                           SHELL_SRC, SHELL_URL, TITLE_SENTINEL, EntityPages, Shell, code_digest)
 from generator.portal.assets import MERMAID_DEST, find_mermaid
 from generator.portal.config import LookoutPluginConfig
 from generator.portal.entity_page import EntityPageBuilder
@@ -82,7 +82,7 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
             catalog = catalog or load_catalog(self.catalog_path)
         except CatalogFileError as exc:
             raise PluginError(str(exc)) from None
-        self.index = PortalIndex(catalog)
+        self.index = PortalIndex(catalog, self.config.resource_pages)
         for pp in self.index.portal_problems:
             log.warning(f"lookout: {pp.message}")
         self.mermaid_path = find_mermaid(self.config.mermaid_js or None)
@@ -98,10 +98,12 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
         ix = self.index
         assert ix is not None
         self._add_index_pages(files, config, ix)
-        # The one entity page mkdocs renders: its title, URL and body are sentinels.
-        self.shell_base = None
-        pages.add_page(files, config, SHELL_SRC, TITLE_SENTINEL, in_nav=False, template="",
-                       view=lambda base: {}, meta=ENTITY_META)
+        # The one entity page mkdocs renders: its title, URL and body are sentinels; and the
+        # same at a namespace's resource page depth, when Resources are sharded.
+        self.shell_base = {}
+        for src in (SHELL_SRC, RESOURCES_SHELL_SRC) if ix.sharded else (SHELL_SRC,):
+            pages.add_page(files, config, src, TITLE_SENTINEL, in_nav=False, template="",
+                           view=lambda base: {}, meta=ENTITY_META)
         return files
 
     def _add_index_pages(self, files, config, ix: PortalIndex) -> None:
@@ -144,8 +146,8 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
 
     # -- pages ----------------------------------------------------------------------
     def on_page_context(self, context, page, config, nav):
-        if isinstance(page, pages.GeneratedPage) and page.file.src_uri == SHELL_SRC:
-            self.shell_base = context.get("base_url") or "."
+        if isinstance(page, pages.GeneratedPage) and page.file.src_uri in (SHELL_SRC, RESOURCES_SHELL_SRC):
+            self.shell_base[page.file.src_uri] = context.get("base_url") or "."
             page.content = BODY_SENTINEL
         elif isinstance(page, pages.GeneratedPage):
             base = context.get("base_url") or "."
@@ -161,29 +163,44 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
         return output
 
     def on_post_build(self, config):
+        import shutil
+        import tempfile
+
         from generator.portal.parallel import render_pages
 
         site = Path(config.site_dir)
-        shell_file = site / SHELL_URL / "index.html"
-        shell = Shell(shell_file.read_text(encoding="utf-8"), self.shell_base or ".")
-        shell_file.unlink()
-        for d in (shell_file.parent, shell_file.parent.parent, shell_file.parent.parent.parent):
-            try:
-                d.rmdir()
-            except OSError:
-                break
+        shells = {}
+        for src, url in ((SHELL_SRC, SHELL_URL), (RESOURCES_SHELL_SRC, RESOURCES_SHELL_URL)):
+            path = site / url / "index.html"
+            if path.is_file():
+                shells[src] = Shell(path.read_text(encoding="utf-8"), self.shell_base.get(src, "."), url)
+        shutil.rmtree(site / SHELL_ROOT)
         ix = self.index
         builder = EntityPageBuilder(ix, list_cap=self.config.list_cap, diagram_cap=self.config.diagram_cap,
                                     pagerduty_url=self.config.pagerduty_url)
-        settings = {k: self.config[k] for k in ("list_cap", "diagram_cap", "pagerduty_url")}
-        writer = EntityPages(ix, builder, self.env, shell, site_name=config.site_name,
-                             mermaid=bool(self.mermaid_path), code_key=code_digest(settings))
-        cache = PageCache(self.cache_dir / "pages") if self.cache_dir else None
+        settings = {k: self.config[k] for k in ("list_cap", "diagram_cap", "pagerduty_url", "resource_pages")}
+        writer = EntityPages(ix, builder, self.env, shells[SHELL_SRC], site_name=config.site_name,
+                             mermaid=bool(self.mermaid_path), code_key=code_digest(settings),
+                             resources_shell=shells.get(RESOURCES_SHELL_SRC))
         show = self.progress_override if self.progress_override is not None else self.config.progress
-        self.stats = writer.write(site, list(ix.urls), cache,
-                                  lambda jobs: render_pages(writer, jobs, cache, self.workers, show))
-        if cache is not None:
-            cache.prune(cache.used)
+        # Shards are assembled from rendered bodies: without a cache folder, a temporary one.
+        scratch = None if self.cache_dir or not ix.sharded else Path(tempfile.mkdtemp(prefix="lookout-pages-"))
+        try:
+            root = self.cache_dir or scratch
+            cache = PageCache(root / "pages") if root else None
+
+            def render(jobs):
+                render_pages(writer, jobs, cache, self.workers, show)
+            self.stats = writer.write(site, ix.page_refs, cache, render)
+            if ix.sharded:
+                shard_stats = writer.write_shards(site, cache, render)
+                self.stats = {k: self.stats.get(k, 0) + shard_stats.get(k, 0) for k in ("reused", "rendered")}
+                self.stats["shards"] = shard_stats["shards"]
+            if cache is not None and self.cache_dir:
+                cache.prune(cache.used)
+        finally:
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)
 
     def on_build_error(self, error):
         self.last_error = error

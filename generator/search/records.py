@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from collections.abc import Iterator
 
-from generator.portal.index import canonical_ref, entity_url, kind_label, split_ref
+from generator.portal.index import canonical_ref, kind_label, page_url, shard_resources, split_ref
 
 
 @dataclass(frozen=True)
@@ -51,10 +51,11 @@ def _short(ref: Any) -> str:
     return split_ref(ref)[2] if isinstance(ref, str) and ref else ""
 
 
-def entity_html(entity: dict[str, Any]) -> tuple[str, str] | None:
-    """(url, record HTML) of one catalog entity, or None if it has no page URL."""
+def entity_html(entity: dict[str, Any], sharded: bool = False) -> tuple[str, str] | None:
+    """(url, record HTML) of one catalog entity, or None if it has no page URL.
+    ``sharded``: the catalog's Resources are shards (a Resource's URL is ``…/resource/?name=``)."""
     ref = canonical_ref(entity)
-    url = entity_url(ref)
+    url = page_url(ref, sharded)
     if url is None:
         return None
     meta, spec = entity.get("metadata") or {}, entity.get("spec") or {}
@@ -95,10 +96,11 @@ def entity_html(entity: dict[str, Any]) -> tuple[str, str] | None:
 def entity_records(catalog: dict[str, Any]) -> list[Record]:
     """Every entity that has a page; bucketed by its repo, so one repo's change touches one bucket."""
     out: dict[str, Record] = {}
+    sharded = shard_resources(catalog)  # the portal's choice ("auto"), so links match its pages
     for entity in catalog.get("entities") or []:
         if not isinstance(entity, dict):
             continue
-        made = entity_html(entity)
+        made = entity_html(entity, sharded)
         if made is None:
             continue
         url, html = made

@@ -27,8 +27,9 @@
     var c = ref.indexOf(":"), s = ref.indexOf("/", c);
     return [ref.slice(0, c), ref.slice(c + 1, s), ref.slice(s + 1)];
   }
-  function refUrl(ref) {
+  function refUrl(ref, style) {  // style 2: a sharded Resource, shown by its namespace's page
     var p = splitRef(ref);
+    if (style === 2) return base + "catalog/" + encodeURIComponent(p[1]) + "/resource/?name=" + encodeURIComponent(p[2]);
     return base + "catalog/" + encodeURIComponent(p[1]) + "/" + encodeURIComponent(p[0]) + "/" + encodeURIComponent(p[2]) + "/";
   }
   function fill(select, values, labels) {
@@ -148,7 +149,7 @@
     var name = el("td");
     if (R.url[i]) {
       var a = el("a", R.title[i] || R.name[i]);
-      a.href = refUrl(ref);
+      a.href = refUrl(ref, R.url[i]);
       name.appendChild(a);
     } else name.appendChild(el("span", R.title[i] || R.name[i]));
     if (R.problems[i]) {

@@ -40,8 +40,9 @@
   function pageUrl(ref) {
     var c = ref.indexOf(":"), s = ref.indexOf("/", c);
     var kind = ref.slice(0, c), ns = ref.slice(c + 1, s), name = ref.slice(s + 1);
-    var url = base + "catalog/" + ns + "/" + kind + "/" + name + "/";
-    return /^[A-Za-z0-9._\/\-]+$/.test(url) ? url : null;
+    var sharded = (G.sharded || []).indexOf(kind) >= 0;  // shown by the namespace's page (?name=)
+    var url = base + "catalog/" + ns + "/" + (sharded ? kind + "/?name=" + name : kind + "/" + name + "/");
+    return /^[A-Za-z0-9._\/\-]+(\?name=[A-Za-z0-9._\-]+)?$/.test(url) ? url : null;
   }
   function buildAdjacency() {
     adj = new Array(N);
