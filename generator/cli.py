@@ -20,8 +20,14 @@ class UserError(click.ClickException):
     exit_code = 2
 
 
+DEFAULT_CONFIG = Path("lookout.yaml")
+
+
 def _config(config_file: Path | None, repos: tuple[Path, ...] = (), manifest: Path | None = None,
-            org: Path | None = None) -> Config:
+            org: Path | None = None, *, announce_demo: bool = True) -> Config:
+    """--config, else ./lookout.yaml when there is one; the demo only when nothing says otherwise."""
+    if config_file is None and DEFAULT_CONFIG.is_file():
+        config_file = DEFAULT_CONFIG
     try:
         cfg = load_config(config_file)
     except ConfigError as exc:
@@ -32,6 +38,12 @@ def _config(config_file: Path | None, repos: tuple[Path, ...] = (), manifest: Pa
         cfg.manifest = manifest.resolve()
     if org:
         cfg.org_dir = org.resolve()
+    if cfg.uses_demo and announce_demo:
+        if config_file:
+            raise UserError(f"{config_file} names no repos: set repos, manifest or org in it "
+                            "(or give --repos)")
+        click.echo("lookout: no lookout.yaml here and no --config/--repos/--manifest/--org: "
+                   "using the embedded demo org (Acme Shop)", err=True)
     return cfg
 
 
@@ -46,7 +58,8 @@ def _summary(catalog) -> str:
 
 
 config_option = click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
-                             help="lookout.yaml (default: none; with no repos given, the embedded demo org).")
+                             help="lookout.yaml (default: ./lookout.yaml if present; with nothing configured, "
+                                  "the embedded demo org).")
 repos_option = click.option("--repos", multiple=True, type=click.Path(path_type=Path, file_okay=False),
                             help="A folder of repository checkouts (each sub-folder is a repo). Repeatable.")
 
@@ -137,7 +150,7 @@ def validate_cmd(paths, catalog_file, fmt, cq_out, junit_out, md_out, no_docs, r
     from generator.report import format_problems
     from generator.validate import validate_repos
 
-    cfg = _config(config_file)
+    cfg = _config(config_file, announce_demo=False)
     published = None
     if catalog_file:
         try:
@@ -261,6 +274,14 @@ def preview_cmd(repo, catalog_file, host, port) -> None:
         preview(repo, catalog_file.resolve() if catalog_file else None, host, port)
     except (CatalogFileError, ServeError) as exc:
         raise UserError(str(exc)) from None
+
+
+@main.command("mkdocs-config")
+def mkdocs_config_cmd() -> None:
+    """Print the path of the portal's base mkdocs.yml: `mkdocs serve -f $(lookout mkdocs-config)`."""
+    from generator.resources import mkdocs_yml
+
+    click.echo(mkdocs_yml())
 
 
 @main.group("demo")

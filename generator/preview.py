@@ -10,6 +10,8 @@ a file in the repo changes.
 """
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -49,14 +51,39 @@ def preview_catalog(repo: Repo, cfg: Config, published: dict[str, Any] | None) -
 
 def preview(repo_path: Path, catalog_path: Path | None, host: str = "127.0.0.1", port: int = 8000,
             out_dir: Path | None = None) -> None:
-    from generator.serve import check_address, serve_with_reload
+    from generator.serve import check_address
 
     check_address(host, port)
     repo_path = repo_path.resolve()
     repo = Repo(repo_path.name, repo_path, head_commit(repo_path))
     published = load_catalog(catalog_path) if catalog_path else None
-    cfg = Config(cache_dir=Path(tempfile.gettempdir()) / "lookout-preview-cache")
-    out = (out_dir or Path(tempfile.mkdtemp(prefix="lookout-preview-")) / "site").resolve()
+    # The site and the docs cache live as long as the preview and are removed after it
+    # (Ctrl+C, or SIGTERM: see _stop_on_sigterm); a preview leaves nothing behind.
+    with tempfile.TemporaryDirectory(prefix="lookout-preview-") as tmp, _stop_on_sigterm():
+        cfg = Config(cache_dir=Path(tmp) / "cache")
+        out = (out_dir or Path(tmp) / "site").resolve()
+        _serve_preview(repo, repo_path, cfg, published, out, host, port)
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm():
+    """SIGTERM (a closed terminal, a CI job's end) stops the preview as Ctrl+C does, so cleanup runs."""
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:   # not the main thread (tests): nothing to install
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _serve_preview(repo: Repo, repo_path: Path, cfg: Config, published: dict[str, Any] | None, out: Path,
+                   host: str, port: int) -> None:
+    from generator.serve import serve_with_reload
 
     def rebuild() -> None:
         try:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from generator.build import BuildError, build
 from generator.config import Config
+from generator.resources import site_src_dir, theme_dir
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 log = logging.getLogger("lookout.serve")
 
 
@@ -25,7 +25,7 @@ def watched_paths(cfg: Config) -> list[Path]:
         paths.append(demo_root())
     if cfg.org_dir:
         paths.append(cfg.org_dir)
-    paths += [REPO_ROOT / "theme", REPO_ROOT / "site_src"]
+    paths += [theme_dir(), site_src_dir()]
     return [p for p in paths if p.exists()]
 
 

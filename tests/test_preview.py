@@ -69,14 +69,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_lookout_preview_serves_and_reloads_on_change(tmp_path, published):
+def test_lookout_preview_serves_reloads_on_change_and_leaves_no_temp_files(tmp_path, published):
     catalog_path, _ = published
     repo_path = tmp_path / "ledger-service"
     shutil.copytree(demo_root() / "ledger-service", repo_path)
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "preview", str(repo_path), "--catalog",
                              str(catalog_path), "--port", str(port)], cwd=repo_path,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp_path)},
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmpdir)},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}/docs/default/component/ledger-service/operations/"
 
@@ -98,9 +100,11 @@ def test_lookout_preview_serves_and_reloads_on_change(tmp_path, published):
         while "picked up this sentence" not in (fetch() or "") and time.monotonic() < deadline:
             time.sleep(0.5)
         assert "picked up this sentence" in (fetch() or "")
+        assert list(tmpdir.iterdir()), "the preview site lives in the temp folder while it runs"
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+    assert list(tmpdir.iterdir()) == [], "lookout preview left files in the temp folder"

@@ -6,10 +6,11 @@ from mkdocs.config.base import Config
 
 
 class LookoutPluginConfig(Config):
-    # Path to catalog.json, relative to mkdocs.yml. The environment variable
-    # LOOKOUT_CATALOG overrides it (so `mkdocs serve -f site_src/mkdocs.yml`
-    # can preview any catalog); build_site() overrides both.
-    catalog = c.Type(str, default="../build/catalog.json")
+    # Path to catalog.json, relative to mkdocs.yml; unset: build/catalog.json in
+    # the current folder, where `lookout catalog` writes it (so that
+    # `mkdocs serve -f $(lookout mkdocs-config)` works from an installed package).
+    # The environment variable LOOKOUT_CATALOG overrides it; build_site() overrides both.
+    catalog = c.Type(str, default="")
     # Nodes per relation group in an entity's diagram before "+ N more".
     diagram_cap = c.Type(int, default=12)
     # Rows per list on an entity page (owned entities, dependents...) before
@@ -19,8 +20,8 @@ class LookoutPluginConfig(Config):
     # Show progress while entity pages render, on stderr: a bar on a terminal,
     # a plain line every few seconds otherwise (generator.progress).
     progress = c.Type(bool, default=False)
-    # Where mermaid.min.js comes from (npm: `npm ci` at the repo root).
-    # Empty: <repo>/node_modules/mermaid/dist/mermaid.min.js; env LOOKOUT_MERMAID overrides.
+    # Where mermaid.min.js comes from. Empty: the copy vendored in the package
+    # (generator/portal/vendor/); env LOOKOUT_MERMAID overrides.
     mermaid_js = c.Type(str, default="")
     # Your PagerDuty, e.g. https://acme.pagerduty.com: on-call (annotation
     # pagerduty.com/service-id) then links to <url>/service-directory/<id>.

@@ -9,9 +9,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SITE_SRC = REPO_ROOT / "site_src"
-MKDOCS_YML = SITE_SRC / "mkdocs.yml"
+from generator.resources import mkdocs_yml, site_src_dir
+
+# In a checkout, site_src/ at the top; installed, generator/site_src inside the package.
+SITE_SRC = site_src_dir()
+MKDOCS_YML = mkdocs_yml()
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # material 9.7 warns on every run otherwise
 

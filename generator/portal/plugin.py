@@ -69,6 +69,8 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
         if self.catalog_override is not None:
             return Path(self.catalog_override).resolve()
         raw = os.environ.get("LOOKOUT_CATALOG") or self.config.catalog
+        if not raw:
+            return (Path.cwd() / "build" / "catalog.json").resolve()
         path = Path(raw).expanduser()
         if not path.is_absolute():
             path = Path(config.config_file_path or ".").resolve().parent / path
@@ -87,7 +89,7 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
             log.warning(f"lookout: {pp.message}")
         self.mermaid_path = find_mermaid(self.config.mermaid_js or None)
         if self.mermaid_path is None:
-            log.warning("lookout: mermaid.min.js not found (run `npm ci` at the repository root); "
+            log.warning("lookout: mermaid.min.js not found (LOOKOUT_MERMAID or mermaid_js names a missing file); "
                         "relation diagrams are shown as tables only")
         config.extra["lookout_mermaid"] = MERMAID_DEST if self.mermaid_path else None
         self.env = body_environment(config.theme.dirs)

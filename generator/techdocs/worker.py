@@ -11,16 +11,16 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator.model import Problem
+from generator.resources import theme_dir
 from generator.techdocs.config import PreparedDocs
 
-THEME_DIR = Path(__file__).resolve().parents[2] / "theme" / "techdocs"
+THEME_DIR = theme_dir() / "techdocs"
 BUILD_TIMEOUT_S = 300   # one repo's docs; a pathological page must not stall the night
 
 
@@ -90,23 +90,18 @@ def markdown_extensions(exts: dict[str, dict[str, Any]]) -> list[dict[str, Any]]
     return out
 
 
-_CONFIG_STUB: str | None = None
-
-
 def _config_stub() -> str:
-    # load_config needs a file (else it looks for ./mkdocs.yml); ours is empty,
-    # everything comes in as keyword arguments.
-    global _CONFIG_STUB
-    if _CONFIG_STUB is None or not os.path.exists(_CONFIG_STUB):
-        fd, path = tempfile.mkstemp(prefix="lookout-techdocs-", suffix=".yml")
-        with os.fdopen(fd, "w") as fh:
-            fh.write("site_name: lookout\n")
-        _CONFIG_STUB = path
-    return _CONFIG_STUB
+    # load_config needs a file (else it looks for ./mkdocs.yml). A file shipped in the
+    # package, not a temporary one: a worker killed mid-build leaves nothing behind.
+    return str(Path(__file__).with_name("mkdocs-stub.yml"))
 
 
-def make_config(prep: PreparedDocs, ctx: DocsContext, site_dir: str, **overrides: Any):
-    """A validated MkDocsConfig with Lookout's plugin registered; returns (config, plugin)."""
+def make_config(prep: PreparedDocs, ctx: DocsContext, site_dir: str, *, plugin_class: type | None = None,
+                **overrides: Any):
+    """A validated MkDocsConfig with Lookout's plugin registered; returns (config, plugin).
+
+    ``plugin_class``: a TechDocsPlugin subclass (core_plugin.py's, for a preview with no portal).
+    """
     from mkdocs.config import load_config
 
     from generator.techdocs.plugin import (PLUGIN_KEY, TechDocsPlugin, cached_env,
@@ -114,7 +109,7 @@ def make_config(prep: PreparedDocs, ctx: DocsContext, site_dir: str, **overrides
 
     install_get_files()
     docs_rel = os.path.relpath(prep.docs_dir, os.path.realpath(prep.repo_path)).replace(os.sep, "/")
-    plugin = TechDocsPlugin(repo=prep.repo, repo_path=os.path.realpath(prep.repo_path),
+    plugin = (plugin_class or TechDocsPlugin)(repo=prep.repo, repo_path=os.path.realpath(prep.repo_path),
                             docs_rel=docs_rel, entries=prep.scan.entries,
                             iframe_hosts=frozenset(h.lower() for h in ctx.iframe_hosts),
                             portal_root=ctx.portal_root)
