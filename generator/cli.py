@@ -39,11 +39,9 @@ def _config(config_file: Path | None, repos: tuple[Path, ...] = (), manifest: Pa
     if org:
         cfg.org_dir = org.resolve()
     if cfg.uses_demo and announce_demo:
-        if config_file:
-            raise UserError(f"{config_file} names no repos: set repos, manifest or org in it "
-                            "(or give --repos)")
-        click.echo("lookout: no lookout.yaml here and no --config/--repos/--manifest/--org: "
-                   "using the embedded demo org (Acme Shop)", err=True)
+        why = (f"{config_file} names no repos, manifest or org" if config_file else
+               "no lookout.yaml here and no --config/--repos/--manifest/--org")
+        click.echo(f"lookout: {why}: using the embedded demo org (Acme Shop)", err=True)
     return cfg
 
 

@@ -1,14 +1,17 @@
 """`lookout preview` inside a service repo: its entity pages and docs, as the portal shows them."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -73,8 +76,8 @@ def test_lookout_preview_serves_reloads_on_change_and_leaves_no_temp_files(tmp_p
     catalog_path, _ = published
     repo_path = tmp_path / "ledger-service"
     shutil.copytree(demo_root() / "ledger-service", repo_path)
-    tmpdir = tmp_path / "tmp"
-    tmpdir.mkdir()
+    # A short path of its own: multiprocessing's socket paths under TMPDIR must stay < 108 bytes.
+    tmpdir = Path(tempfile.mkdtemp(prefix="lk-"))
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "preview", str(repo_path), "--catalog",
                              str(catalog_path), "--port", str(port)], cwd=repo_path,
@@ -93,7 +96,11 @@ def test_lookout_preview_serves_reloads_on_change_and_leaves_no_temp_files(tmp_p
         deadline = time.monotonic() + 60
         while (page := fetch()) is None and time.monotonic() < deadline:
             time.sleep(0.3)
-        assert page and "nightly quiesce window" in page
+        if page is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+            pytest.fail(f"the preview never served:\n{proc.communicate(timeout=20)[0].decode()}")
+        assert "nightly quiesce window" in page
         ops = repo_path / "docs" / "operations.md"
         ops.write_text(ops.read_text() + "\n\nThe preview picked up this sentence.\n")
         deadline = time.monotonic() + 60
@@ -102,9 +109,12 @@ def test_lookout_preview_serves_reloads_on_change_and_leaves_no_temp_files(tmp_p
         assert "picked up this sentence" in (fetch() or "")
         assert list(tmpdir.iterdir()), "the preview site lives in the temp folder while it runs"
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGINT)
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
-    assert list(tmpdir.iterdir()) == [], "lookout preview left files in the temp folder"
+    left = list(tmpdir.iterdir())
+    shutil.rmtree(tmpdir, ignore_errors=True)
+    assert left == [], "lookout preview left files in the temp folder"

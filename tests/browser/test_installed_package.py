@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -62,12 +63,12 @@ def installed(tmp_path_factory):
     (purelib / "_lookout_test_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     work = base / "work"     # outside the checkout, no lookout.yaml: the embedded demo
     work.mkdir()
-    tmp = base / "tmp"
-    tmp.mkdir()
+    tmp = Path(tempfile.mkdtemp(prefix="lk-"))   # short: multiprocessing's socket paths live under TMPDIR
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "LOOKOUT_"))}
     env.update(TMPDIR=str(tmp), NO_MKDOCS_2_WARNING="1")
-    return {"venv": venv, "py": py, "bin": venv / "bin", "work": work, "tmp": tmp, "env": env,
+    yield {"venv": venv, "py": py, "bin": venv / "bin", "work": work, "tmp": tmp, "env": env,
             "purelib": purelib}
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
