@@ -258,8 +258,10 @@ def main(argv: list[str] | None = None) -> None:
     org, site, cache = run_dir / "org", run_dir / "site", run_dir / "cache"
     repos = service_repos(org)
     per_night = max(1, round(params["repos"] / 100))
+    # The load average says how far to trust the figures on a shared machine.
     results: dict = {"params": {**params, "seed": a.seed, "repeat": a.repeat}, "machine": {
-        "cpus": os.cpu_count(), "python": sys.version.split()[0]}, "scenarios": {}}
+        "cpus": os.cpu_count(), "python": sys.version.split()[0], "load_before": os.getloadavg()},
+        "scenarios": {}}
     night = 0
     for scenario in SCENARIOS:
         runs = []
@@ -274,6 +276,7 @@ def main(argv: list[str] | None = None) -> None:
                   + ", ".join(f"{k} {v:.1f}" for k, v in r["stages"].items()), flush=True)
         results["scenarios"][scenario] = median_run(runs)
     cold = results["scenarios"]["cold"]
+    results["machine"]["load_after"] = os.getloadavg()
     if not a.no_baseline:
         pages = cold["entities"] + params["docs_pages"] * cold["docs_sites"]
         results["baseline"] = baseline(work, pages)
@@ -282,7 +285,9 @@ def main(argv: list[str] | None = None) -> None:
         results["baseline"] = {"wall": float("nan"), "peak_bytes": 0, "site_bytes": 0, "site_files": 0, "pages": 0}
     print(f"\norg: {params['repos']} repos, {params['resources']} resource blocks, {params['docs_pages']} docs pages "
           f"a site, seed {a.seed}: {cold['entities']:,} entities, {cold['docs_sites']} docs sites; "
-          f"{os.cpu_count()} CPUs; warm scenarios: median of {a.repeat}; 1% = {per_night} repos")
+          f"{os.cpu_count()} CPUs (load average {results['machine']['load_before'][1]:.1f} before, "
+          f"{results['machine']['load_after'][1]:.1f} after); warm scenarios: median of {a.repeat}; "
+          f"1% = {per_night} repos")
     print(table(results))
     if "ratio_cold_to_plain" in results:
         b = results["baseline"]
