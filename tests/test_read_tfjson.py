@@ -78,3 +78,9 @@ def test_a_new_tf_json_file_is_seen_by_the_read_cache(tmp_path):
     (repo.path / ".af" / "b.tf.json").write_text('{"resource": {"aws_sns_topic": {"u": {"name": "u"}}}}')
     result, hit = read_repo_cached(repo, ReadConfig(), cache)
     assert hit is False and sorted(d.entity["metadata"]["name"] for d in result.drafts) == ["t", "u"]
+
+
+def test_a_bad_template_in_json_is_named_at_the_strings_line(tmp_path):
+    files = {"bad.tf.json": '{\n  "locals": {\n    "x": "%{ if true }open"\n  }\n}\n'}
+    (problem,) = read(tmp_path, files).problems
+    assert problem.line == 3 and "has no %{ endif }" in problem.message

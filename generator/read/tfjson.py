@@ -127,9 +127,11 @@ def template(text: str, line: int) -> Node:
         return Literal(text, line)
     # A heredoc is a template without escapes over any number of lines; its
     # final newline is the one the wrapping added.
-    toks = tokenize(f"x = <<{_MARKER}\n{text}\n{_MARKER}\n")
-    parser = Parser(toks)
-    (_, node, _), = parser.body("eof")[0]
+    try:
+        toks = tokenize(f"x = <<{_MARKER}\n{text}\n{_MARKER}\n")
+        (_, node, _), = Parser(toks).body("eof")[0]
+    except HclSyntaxError as exc:   # its line is inside the wrapping; the string's is the one to name
+        raise HclSyntaxError(f"in a template string: {exc.message}", line) from None
     if isinstance(node, Template) and node.parts and isinstance(node.parts[-1], str):
         node.parts[-1] = node.parts[-1][:-1]
         if not node.parts[-1]:
