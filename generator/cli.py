@@ -66,14 +66,20 @@ class _Lookout(click.Group):
     """Bugs in Lookout end in one line and an exit code, not a wall of Python.
 
     Set LOOKOUT_DEBUG=1 for the traceback. User mistakes never get here: they
-    are UserErrors (exit 2) or problems in the catalog.
+    are UserErrors (exit 2), problems in the catalog, or repos that cannot be
+    crawled (a missing repos folder, a broken manifest: one line, exit 1).
     """
 
     def invoke(self, ctx: click.Context):
+        from generator.crawl import CrawlError
+
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, SystemExit):
             raise
+        except CrawlError as exc:
+            click.echo(f"lookout: {exc}", err=True)
+            ctx.exit(1)
         except Exception as exc:
             if os.environ.get("LOOKOUT_DEBUG"):
                 raise
@@ -105,16 +111,12 @@ def main() -> None:
 def catalog_cmd(config_file, repos, manifest, org, output, strict, workers, no_cache) -> None:
     """Read every repo and write catalog.json."""
     from generator.catalog_json import write_catalog
-    from generator.crawl import CrawlError
     from generator.pipeline import Timings, build_catalog
 
     cfg = _config(config_file, repos, manifest, org)
     cfg.read_cache = not no_cache
     timings = Timings()
-    try:
-        catalog, _ = build_catalog(cfg, workers=workers, timings=timings)
-    except CrawlError as exc:
-        raise UserError(str(exc)) from None
+    catalog, _ = build_catalog(cfg, workers=workers, timings=timings)   # CrawlError: see _Lookout
     write_catalog(catalog, output)
     click.echo(f"wrote {output}: {_summary(catalog)}; {timings.cached_repos} repos unchanged since the "
                f"last run (read cache)")

@@ -1,7 +1,8 @@
 """``lookout.yaml``: what to crawl and how to read it.
 
 Every key is optional; with no file at all Lookout builds the embedded
-demo org. Unknown keys are reported (a typo should not pass silently).
+demo org. What the file may hold is config_schema.SCHEMA: every key at every
+level is checked, with the file and line of each mistake.
 """
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 
 class ConfigError(Exception):
@@ -64,34 +64,17 @@ class Config:
         return not self.repos_dirs and self.manifest is None and self.org_dir is None
 
 
-_TOP_KEYS = {"repos", "manifest", "org", "cache_dir", "service_module_sources", "resource_types",
-             "resource_modules", "resource_parts", "namespace", "site_name", "site_url", "iframe_hosts", "pagerduty_url",
-             "templates"}
-
-
-def _mapping(key: str, raw: Any) -> dict[str, ResourceMapping]:
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{key} must be a mapping of name -> {{type, name_attr}}")
-    out = {}
-    for name, spec in raw.items():
-        if not isinstance(spec, dict) or not isinstance(spec.get("type"), str):
-            raise ConfigError(f"{key}.{name} needs a string 'type'")
-        out[str(name)] = ResourceMapping(spec["type"], spec.get("name_attr"))
-    return out
+def _mapping(raw: dict[str, Any]) -> dict[str, ResourceMapping]:
+    return {str(name): ResourceMapping(spec["type"], spec.get("name_attr")) for name, spec in raw.items()}
 
 
 def load_config(path: Path | None) -> Config:
+    """``path`` checked against config_schema.SCHEMA (every mistake with its line), as a Config."""
     if path is None:
         return Config()
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: {exc}") from None
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: the config must be a mapping")
-    unknown = sorted(set(raw) - _TOP_KEYS)
-    if unknown:
-        raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(_TOP_KEYS))}")
+    from generator.config_schema import load_checked
+
+    raw = load_checked(path)
     base = path.parent
     repos = raw.get("repos") or []
     if isinstance(repos, str):
@@ -105,25 +88,14 @@ def load_config(path: Path | None) -> Config:
     if raw.get("cache_dir"):
         cfg.cache_dir = (base / raw["cache_dir"]).resolve()
     if raw.get("service_module_sources"):
-        cfg.read.service_module_sources = [str(s) for s in raw["service_module_sources"]]
-    if raw.get("resource_types"):
-        cfg.read.resource_types = _mapping("resource_types", raw["resource_types"])
-    if raw.get("resource_modules"):
-        cfg.read.resource_modules = _mapping("resource_modules", raw["resource_modules"])
-    if raw.get("resource_parts") is not None:
-        parts = raw["resource_parts"]
-        if not isinstance(parts, dict) or not all(isinstance(v, bool) for v in parts.values()):
-            raise ConfigError(f"{path}: resource_parts must map Terraform types (or * patterns) to true "
-                              "(fold into the Resource they belong to) or false (keep as a Resource)")
-        cfg.read.resource_parts = {str(k): v for k, v in parts.items()}
-    cfg.read.namespace = str(raw.get("namespace", "default"))
-    cfg.site_name = str(raw.get("site_name", cfg.site_name))
+        cfg.read.service_module_sources = list(raw["service_module_sources"])
+    cfg.read.resource_types = _mapping(raw.get("resource_types") or {})
+    cfg.read.resource_modules = _mapping(raw.get("resource_modules") or {})
+    cfg.read.resource_parts = dict(raw.get("resource_parts") or {})
+    cfg.read.namespace = raw.get("namespace", "default")
+    cfg.site_name = raw.get("site_name", cfg.site_name)
     cfg.site_url = raw.get("site_url")
-    cfg.iframe_hosts = [str(h) for h in raw.get("iframe_hosts") or []]
-    if raw.get("pagerduty_url"):
-        cfg.pagerduty_url = str(raw["pagerduty_url"])
-    templates = raw.get("templates") or []
-    if not isinstance(templates, list) or not all(isinstance(t, str) for t in templates):
-        raise ConfigError(f"{path}: templates must be a list of folders (of software templates)")
-    cfg.template_dirs = [(base / t).resolve() for t in templates]
+    cfg.iframe_hosts = list(raw.get("iframe_hosts") or [])
+    cfg.pagerduty_url = raw.get("pagerduty_url") or None
+    cfg.template_dirs = [(base / t).resolve() for t in raw.get("templates") or []]
     return cfg

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.model import Repo
+from generator.model import Problem, Repo
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -62,13 +62,77 @@ def head_commit(path: Path) -> str | None:
 def repos_in_folder(folder: Path) -> list[Repo]:
     """Each sub-folder of ``folder`` is one repo (hidden folders are not)."""
     if not folder.is_dir():
-        raise CrawlError(f"{folder}: not a folder of repositories")
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise CrawlError(f"repos folder {folder} {what} (it should hold one checkout per repo: "
+                         "`repos` in lookout.yaml, or --repos)")
     repos = []
     for child in sorted(folder.iterdir()):
         if child.name.startswith(".") or not child.is_dir() or child.is_symlink():
             continue
         repos.append(Repo(name=child.name, path=child.resolve(), commit=head_commit(child)))
     return repos
+
+
+def org_repo(path: Path) -> Repo:
+    if not path.is_dir():
+        raise CrawlError(f"org repo {path} does not exist (`org` in lookout.yaml, or --org)")
+    path = path.resolve()
+    return Repo(path.name, path, head_commit(path))
+
+
+AF = ".af"
+MAX_LAYOUT_ENTRIES = 10_000   # entries looked at under .af/ for stray .tf files
+
+
+def layout_problems(repo: Repo) -> list[Problem]:
+    """What a repo has that Lookout will not read, said once, with what to do (info).
+
+    Only names are looked at, never contents: this runs on every repo of every build.
+    """
+    root = repo.path
+    af = root / AF
+    has_af = af.is_dir() and not af.is_symlink()
+    has_yaml = (root / "catalog-info.yaml").is_file()
+    mkdocs = next((n for n in ("mkdocs.yml", "mkdocs.yaml") if (root / n).is_file()), None)
+    out: list[Problem] = []
+    if not has_af and not has_yaml:
+        if mkdocs:
+            out.append(Problem("info", f"{mkdocs} and docs but nothing that declares an entity, so the docs are "
+                               "not published: add .af/service.tf (`lookout new service`) or a "
+                               "catalog-info.yaml", repo.name, mkdocs))
+        else:
+            out.append(Problem("info", "nothing to read: no .af/ folder, catalog-info.yaml or mkdocs.yml; add "
+                               ".af/service.tf (`lookout new service`) to put this repo in the catalog",
+                               repo.name))
+    if has_af:
+        out += _stray_tf(repo, af)
+    return out
+
+
+def _stray_tf(repo: Repo, af: Path) -> list[Problem]:
+    """.tf files in sub-folders of .af/: Lookout reads .af/*.tf only."""
+    found: dict[str, int] = {}
+    seen = 0
+    stack = [p for p in _entries(af) if p.is_dir() and not p.is_symlink()]
+    while stack and seen < MAX_LAYOUT_ENTRIES:
+        folder = stack.pop()
+        for entry in _entries(folder):
+            seen += 1
+            if entry.is_dir() and not entry.is_symlink():
+                stack.append(entry)
+            elif entry.name.endswith((".tf", ".tf.json")):
+                rel = folder.relative_to(repo.path).as_posix()
+                found[rel] = found.get(rel, 0) + 1
+    return [Problem("info", f"{n} Terraform file(s) in {rel}/ are not read (Lookout reads the .tf files directly "
+                    f"in {AF}/): move what describes the repo into {AF}/", repo.name, rel)
+            for rel, n in sorted(found.items())]
+
+
+def _entries(folder: Path) -> list[Path]:
+    try:
+        return sorted(folder.iterdir())
+    except OSError:
+        return []
 
 
 def load_manifest(path: Path) -> list[ManifestEntry]:

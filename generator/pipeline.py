@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.config import Config, ReadConfig
-from generator.crawl import crawl_manifest, repos_in_folder
+from generator.crawl import crawl_manifest, layout_problems, org_repo, repos_in_folder
 from generator.link import Catalog, link
 from generator.model import Problem, ReadResult, Repo
 from generator.progress import Progress, progress
@@ -46,7 +46,10 @@ def crawl(cfg: Config, select: Callable[[str], bool] | None = None) -> tuple[lis
     for folder in folders:
         repos += repos_in_folder(folder)
     if cfg.org_dir:
-        repos.append(Repo(cfg.org_dir.name, cfg.org_dir.resolve()))
+        org = org_repo(cfg.org_dir)
+        # The README's own layout: the org checkout inside a repos folder is that repo, once.
+        if all(r.path != org.path for r in repos):
+            repos.append(org)
     if cfg.manifest:
         fetched, errors = crawl_manifest(cfg.manifest, cfg.cache_dir / "repos", select)
         repos += fetched
@@ -60,6 +63,8 @@ def crawl(cfg: Config, select: Callable[[str], bool] | None = None) -> tuple[lis
                                              f"{repo.path}); the second is skipped", repo.name))
             continue
         seen[repo.name] = repo
+    for repo in seen.values():
+        problems += layout_problems(repo)
     return sorted(seen.values(), key=lambda r: r.name), problems
 
 

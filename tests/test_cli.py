@@ -34,7 +34,8 @@ def test_user_mistakes_get_one_clear_line_not_a_traceback(tmp_path):
     bad_config.write_text("repoz: [x]\n")
     proc = lookout("catalog", "--config", str(bad_config), "-o", str(tmp_path / "c.json"))
     assert proc.returncode == 2
-    assert "unknown key(s) repoz" in proc.stderr and "Traceback" not in proc.stderr
+    assert "lookout.yaml:1: lookout.yaml: unknown key 'repoz'; did you mean 'repos'?" in proc.stderr
+    assert "Traceback" not in proc.stderr
     proc = lookout("query", "owner", "x", "--catalog", str(tmp_path / "missing.json"))
     assert proc.returncode == 2 and "no such file" in proc.stderr and "Traceback" not in proc.stderr
     newer = tmp_path / "newer.json"
