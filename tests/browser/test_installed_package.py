@@ -103,6 +103,12 @@ def test_installed_lookout_builds_the_demo_portal_and_leaves_no_temp_files(insta
     served = site / "assets/lookout/mermaid.min.js"
     assert served.read_bytes() == (REPO / "generator/portal/vendor/mermaid.min.js").read_bytes()
     assert list(installed["tmp"].iterdir()) == [], "lookout build left files in the temp folder"
+    # validate builds the repo's docs too (docs workers, a scratch site): nothing may stay behind.
+    repo = installed["purelib"] / "generator/demo/org/ledger-service"
+    proc = subprocess.run([installed["bin"] / "lookout", "validate", repo, "--catalog", site / "api/catalog.json"],
+                          cwd=installed["work"], env=installed["env"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr, proc.stderr
+    assert list(installed["tmp"].iterdir()) == [], "lookout validate left files in the temp folder"
 
 
 def test_mkdocs_serve_of_the_installed_portal(installed, installed_site):
