@@ -443,7 +443,7 @@ def new_cmd(template, values, out_dir, list_only, config_file) -> None:
     try:
         resolved = resolve_values(tpl, given, ask)
         out = out_dir or Path(str(resolved.get("name") or tpl.name))
-        made = create(tpl, resolved, out, lambda folder: check_rendered(folder, cfg.read))
+        made = create(tpl, resolved, out, lambda folder: check_rendered(folder, cfg))
     except TemplateProblem as exc:
         raise UserError(str(exc)) from None
     click.echo(f"wrote {len(made.files)} files to {made.out} from template {tpl.name!r}: "

@@ -182,9 +182,14 @@ def migrate_repo(repo: Repo, others: list[ReadResult], other_repos: list[Repo], 
         if not components:
             raise MigrateError(f"{repo.name}: no metadata at all (no catalog-info.yaml, no .af): write "
                                f"{SERVICE_FILE} by hand, or start from `lookout new service`")
-        old = link([before_read, *others], [repo, *other_repos])
-        for p in _errors(old.problems, repo.name):
-            raise MigrateError(f"fix this first: {p.repo}/{p.file}:{p.line}: {p.message}")
+        # Some repos only, not the whole org: a reference outside them is not a mistake here.
+        old = link([before_read, *others], [repo, *other_repos], whole_org=False)
+        present = {entity_ref(e) for e in old.entities}
+        for comp in components:
+            if entity_ref(comp) not in present:   # rejected: there is nothing to carry over yet
+                why = [p for p in _errors(old.problems, repo.name) if p.entity_ref == entity_ref(comp)]
+                p = why[0] if why else Problem("error", "it is not in the catalog", repo.name)
+                raise MigrateError(f"fix this first: {p.repo}/{p.file}:{p.line}: {p.message}")
         files = {SERVICE_FILE: _timed(report, "write", lambda: service_tf(components, opts))}
         report.files = files
         current = target.read_text(encoding="utf-8") if target.is_file() and not target.is_symlink() else ""
@@ -226,7 +231,7 @@ def _check_parse(staged: Repo, cfg: ReadConfig, before: ReadResult) -> ReadResul
 def _check_same(old: Catalog, staged: Repo, after: ReadResult, others: list[ReadResult],
                 other_repos: list[Repo], components: list[dict[str, Any]]) -> None:
     refs = {entity_ref(c) for c in components}
-    new = link([after, *others], [staged, *other_repos])
+    new = link([after, *others], [staged, *other_repos], whole_org=False)
     was, now = _signature(old.entities, refs), _signature(new.entities, refs)
     for ref in sorted(refs):
         if ref not in now:

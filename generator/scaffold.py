@@ -265,21 +265,18 @@ def create(tpl: Template, values: dict[str, Any], out: Path, check) -> Created:
     return Created(out, files)
 
 
-def check_rendered(folder: Path, read_cfg) -> list[str]:
-    """What `lookout validate` would call an error in a rendered repo, as ``file:line: message``.
+def check_rendered(folder: Path, cfg, published=None) -> list[str]:
+    """What `lookout validate` calls an error in a rendered repo, as ``file:line: message``.
 
-    Loose descriptor files (a team's Group, meant for the org repo) are checked as Backstage would.
+    Without a published catalog, references to other repos' entities are not checked (as
+    validate does). Loose descriptor files (a team's Group, meant for the org repo) are
+    checked as Backstage would.
     """
     from generator.entity.rules import validate_entity
-    from generator.link import link
-    from generator.model import Repo
-    from generator.read import read_repo
+    from generator.validate import validate_repos
 
-    repo = Repo(folder.name, folder)
-    result = read_repo(repo, read_cfg)
-    catalog = link([result], [repo])
-    errors = [f"{p.file}:{p.line}: {p.message}" for p in [*result.problems, *catalog.problems]
-              if p.severity == "error"]
+    result = validate_repos([folder], cfg, published)
+    errors = [f"{p.file}:{p.line}: {p.message}" for p in result.problems if p.severity == "error"]
     for path in sorted(folder.glob("*.yaml")):
         if path.name in ("catalog-info.yaml", "mkdocs.yml", "mkdocs.yaml") or path.name.startswith("."):
             continue

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import copy
 import random
-import time
 from pathlib import Path
 
 import pytest
@@ -285,7 +284,8 @@ def test_corpus_invalid_component_is_rejected_naming_the_field() -> None:
     assert any(m.startswith('"tags.1" is not valid') and 'found "go 1.15.3"' in m for m in msgs)
 
 
-def test_speed_typical_component() -> None:
+def test_a_typical_terraform_component_is_valid() -> None:
+    # Speed is the benchmarks' business (bench/bench_catalog.py times validation per entity).
     e = component(description="Orders service", tags=["go", "payments"],
                   annotations={"backstage.io/managed-by-location": "url:https://git.example.com/o/-/blob/HEAD/x",
                                "backstage.io/managed-by-origin-location": "url:https://git.example.com/o",
@@ -294,10 +294,3 @@ def test_speed_typical_component() -> None:
                   links=[{"url": "https://grafana.example.com/d/orders", "title": "Dashboard"}])
     e["spec"].update(system="payments", dependsOn=["resource:orders-db"], providesApis=["orders-api"])
     assert validate_entity(e) == []
-    n = 2000
-    t0 = time.perf_counter()
-    for _ in range(n):
-        validate_entity(e)
-    per = (time.perf_counter() - t0) / n * 1e6
-    print(f"validate_entity: {per:.1f} µs per Component")
-    assert per < 200  # generous: measured ~13 µs on the 2-core build machine
