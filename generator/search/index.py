@@ -113,24 +113,21 @@ def _pagefind_version() -> str:
         return "unknown"
 
 
-def _pack(bundle: Path) -> int:
-    """Fragments of a written bundle -> ``packs/<n>.json.gz``; returns the number of packs."""
-    frag_dir = bundle / "fragment"
-    frags = sorted(frag_dir.glob("*.pf_fragment")) if frag_dir.is_dir() else []
+def _pack(fragments: dict[str, bytes], out: Path) -> int:
+    """Fragments (hash -> gzipped bytes) -> ``out/packs/<n>.json.gz``; returns the number of packs."""
     packs = 1
-    while packs * FRAGMENTS_PER_PACK < len(frags) and packs < 4096:
+    while packs * FRAGMENTS_PER_PACK < len(fragments) and packs < 4096:
         packs *= 2
     groups: dict[int, dict[str, str]] = {}
-    for path in frags:
-        data = gzip.decompress(path.read_bytes())
+    for stem, raw in fragments.items():
+        data = gzip.decompress(raw)
         if data.startswith(_DECODE_PREFIX):
             data = data[len(_DECODE_PREFIX):]
-        groups.setdefault(pack_of(path.stem, packs), {})[path.stem] = data.decode("utf-8")
-    (bundle / "packs").mkdir()
+        groups.setdefault(pack_of(stem, packs), {})[stem] = data.decode("utf-8")
+    (out / "packs").mkdir(parents=True)
     for n, group in groups.items():
         body = json.dumps(group, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        (bundle / "packs" / f"{n}.json.gz").write_bytes(gzip.compress(body.encode("utf-8"), 9, mtime=0))
-    shutil.rmtree(frag_dir, ignore_errors=True)
+        (out / "packs" / f"{n}.json.gz").write_bytes(gzip.compress(body.encode("utf-8"), 9, mtime=0))
     return packs
 
 
@@ -140,8 +137,19 @@ def pack_of(fragment_hash: str, packs: int) -> int:
     return int(digits[:6], 16) % packs
 
 
+def _keep(path: str) -> bool:
+    """What Lookout publishes of a bundle: not Pagefind's own UIs, worker or playground."""
+    top = path.split("/", 1)[0]
+    return (top in ("index", "filter") or path in RUNTIME + WASM + ("pagefind-entry.json",)
+            or (top == path and path.endswith(".pf_meta")))
+
+
 def _build_bucket(service: PagefindService, bucket: Bucket, out: Path) -> None:
-    """One Pagefind index of the bucket's records, written to ``out`` and packed."""
+    """One Pagefind index of the bucket's records, written to ``out`` and packed.
+
+    The files come back through the service (in memory): the fragments, one per
+    page, go straight into packs and never touch the disk one by one.
+    """
     index = service.new_index({"force_language": "en", "exclude_selectors": EXCLUDE})
     pages = []
     for r in bucket.records:
@@ -149,13 +157,16 @@ def _build_bucket(service: PagefindService, bucket: Bucket, out: Path) -> None:
         if "data-pagefind-body" in html:
             pages.append((r.url, html))
     service.add_html(index, pages)
-    service.write(index, out)
+    fragments: dict[str, bytes] = {}
+    for path, data in service.files(index):
+        if path.startswith("fragment/") and path.endswith(".pf_fragment"):
+            fragments[path[len("fragment/"):-len(".pf_fragment")]] = data
+        elif _keep(path):
+            target = out / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
     canonicalize(out)
-    packs = _pack(out)
-    for path in out.iterdir():  # Pagefind's own UIs and its worker: Lookout has its own UI
-        keep = path.name in RUNTIME + WASM + ("pagefind-entry.json",) or path.suffix == ".pf_meta"
-        if path.is_file() and not keep:
-            path.unlink()
+    packs = _pack(fragments, out)
     (out / "lookout-bucket.json").write_text(json.dumps({"packs": packs, "pages": len(pages)}))
 
 

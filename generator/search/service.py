@@ -84,9 +84,19 @@ class PagefindService:
         return self.batch([{"type": "AddFile", "index_id": index_id, "url": url, "file_path": None,
                             "file_contents": html} for url, html in pages])
 
-    def write(self, index_id: int, out_dir: Path) -> None:
-        self.batch([{"type": "WriteFiles", "index_id": index_id, "output_path": str(out_dir)}])
+    def files(self, index_id: int) -> list[tuple[str, bytes]]:
+        """Every file of the index, (path inside the bundle, bytes); the index is then dropped."""
+        got = self.batch([{"type": "GetFiles", "index_id": index_id}])[0]
         self.batch([{"type": "DeleteIndex", "index_id": index_id}])
+        out = []
+        for f in got.get("files") or []:
+            path = str(f["path"]).replace("\\", "/").lstrip("/")
+            if path.startswith("pagefind/"):
+                path = path[len("pagefind/"):]
+            if ".." in path.split("/"):
+                raise PagefindServiceError(f"pagefind returned an unexpected path {f['path']!r}")
+            out.append((path, base64.b64decode(f["content"])))
+        return out
 
     def close(self) -> None:
         if self._proc.poll() is None:

@@ -1,0 +1,146 @@
+"""Benchmark: the search stage alone, at any size, and what one query costs in Chromium.
+
+    .venv/bin/python bench/bench_search.py --entities 281000 --docs-sites 1000
+    .venv/bin/python bench/bench_search.py --entities 30000 --query kafka
+
+Builds a synthetic catalog (bench/gen_catalog.py) and docs pages shaped like
+the docs stage's output (theme/techdocs/main.html's markup, 8 per site), then
+runs the search stage (generator/search) three times: cold (empty cache),
+nothing changed, one repo changed (one entity's description). Prints the
+seconds, buckets rebuilt, files and bytes of ``pagefind/``. Then serves the
+result and, in Debian's chromium (Playwright), opens a page that loads the
+search the way the portal does (theme/assets/lookout/search-core.js) and
+runs one query: the sum of the response bodies is the query's transfer
+(target: under 1 MB at L).
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import functools
+import http.server
+import resource
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from html import escape
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.gen_catalog import generate  # noqa: E402
+from generator.search import build_search  # noqa: E402
+
+WORDS = ("deploy rollback queue latency retention partition consumer schema migration alert "
+         "runbook dashboard failover replica backup throttle cache shard index token").split()
+
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"></head><body>
+<p>Query bench</p><script type="module">
+import {{ openSearch, runSearch }} from "./assets/lookout/search-core.js";
+const pf = await openSearch(new URL("./", location.href).href);
+const found = await runSearch(pf, {query!r}, {{}}, 0);
+document.title = `done ${{found.total}}`;
+</script></body></html>
+"""
+
+
+def docs_pages(site: Path, sites: int, pages: int) -> int:
+    n = 0
+    for s in range(sites):
+        name = f"svc-{s:04d}"
+        for p in range(pages):
+            words = " ".join(WORDS[(s * 7 + p * 3 + i) % len(WORDS)] for i in range(180))
+            html = (f'<html lang="en"><body><span hidden data-pagefind-filter="is:docs"></span>'
+                    f'<span hidden data-pagefind-filter="kind:Component"></span>'
+                    f'<span hidden data-pagefind-meta="entity:{name}"></span>'
+                    f'<span hidden data-pagefind-meta="title:Page {p}"></span>'
+                    f'<div data-pagefind-body><h1>{escape(name)} page {p}</h1><p>{words}</p>'
+                    f'<pre class="mermaid"><code>flowchart LR\n a --&gt; b</code></pre></div></body></html>')
+            out = site / "docs/default/component" / name / (f"p{p}/index.html" if p else "index.html")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(html, encoding="utf-8")
+            n += 1
+    return n
+
+
+def measure_query(site: Path, query: str) -> tuple[int, int, float]:
+    from playwright.sync_api import sync_playwright
+
+    shutil.copytree(REPO / "theme/assets/lookout", site / "assets/lookout", dirs_exist_ok=True)
+    (site / "bench-query.html").write_text(PAGE.format(query=query), encoding="utf-8")
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    sizes: list[int] = []
+    try:
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            page = b.new_page()
+            page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"])
+                    if not r.url.endswith((".html", "search-core.js")) else None)
+            t = time.perf_counter()
+            page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/bench-query.html")
+            page.wait_for_function("() => document.title.startsWith('done')", timeout=120_000)
+            seconds = time.perf_counter() - t
+            page.wait_for_load_state("networkidle")
+            b.close()
+    finally:
+        httpd.shutdown()
+    return sum(sizes), len(sizes), seconds
+
+
+def cpu() -> float:
+    """CPU seconds of this process and its finished children (the Pagefind services): on a shared
+    machine, wall time says more about the neighbours than about Lookout."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--entities", type=int, default=30_000)
+    ap.add_argument("--docs-sites", type=int, default=1000)
+    ap.add_argument("--docs-pages", type=int, default=8)
+    ap.add_argument("--query", default="orders")
+    ap.add_argument("--keep", action="store_true")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-search-"))
+    try:
+        catalog = generate(args.entities)
+        site, cache = tmp / "site", tmp / "cache"
+        pages = docs_pages(site, args.docs_sites, args.docs_pages)
+        print(f"input: {len(catalog['entities']):,} entities, {pages:,} docs pages")
+        c = cpu()
+        cold = build_search(catalog, site, cache)
+        c, used = cpu(), cpu() - c
+        print(f"cold           : {cold.seconds:7.2f} s ({used:.1f} s CPU)  {cold.pages:,} pages in {cold.buckets} buckets; "
+              f"{cold.files:,} files, {cold.index_bytes / 1e6:.1f} MB")
+        same = build_search(catalog, site, cache)
+        c, used = cpu(), cpu() - c
+        print(f"nothing changed: {same.seconds:7.2f} s ({used:.1f} s CPU)  rebuilt {same.rebuilt}/{same.buckets}")
+        changed = copy.deepcopy(catalog)
+        ent = next(e for e in changed["entities"] if e["kind"] == "Component")
+        ent["metadata"]["description"] = "Changed tonight."
+        c = cpu()
+        one = build_search(changed, site, cache)
+        used = cpu() - c
+        print(f"one repo       : {one.seconds:7.2f} s ({used:.1f} s CPU)  rebuilt {one.rebuilt}/{one.buckets}")
+        total, requests, secs = measure_query(site, args.query)
+        print(f"query {args.query!r}: {total / 1e3:,.0f} KB in {requests} responses, {secs:.1f} s to results "
+              "(index load included)")
+    finally:
+        if args.keep:
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
