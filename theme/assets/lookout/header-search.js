@@ -1,5 +1,5 @@
 // The header search box: results as you type, in a dropdown under the box.
-// The index loads on first focus (a page that is only read fetches nothing);
+// The index loads on the first keystroke (a page that is only read fetches nothing);
 // Enter opens the highlighted hit, or the full search page (/search/?q=…).
 // Without JavaScript the box is a plain GET form to the search page.
 import { describe, openSearch, runSearch, safeHref } from "./search-core.js";
@@ -55,7 +55,8 @@ function setup(form) {
     active = -1;
   }
 
-  input.addEventListener("focus", () => { openSearch(base.href).catch(() => {}); if (drop.childElementCount && input.value.trim()) drop.hidden = false; });
+  // the index loads on the first keystroke, not on focus: reading a page fetches nothing
+  input.addEventListener("focus", () => { if (drop.childElementCount && input.value.trim()) drop.hidden = false; });
   input.addEventListener("input", run);
   input.addEventListener("keydown", (e) => {
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
