@@ -509,3 +509,17 @@ def test_migration_view_counts_services_in_af_and_only_in_yaml_by_team():
     assert rows == {"team-b": (0, 1, 0), "team-a": (2, 0, 100)}
     assert [r["team"] for r in view["rows"]] == ["team-b", "team-a"]   # most left to migrate first
     assert view["nowhere"] == ["empty", "scripts"]   # the org repo needs no service
+
+
+def test_catalog_json_is_published_gzipped_and_plain_only_when_not_huge(tmp_path, monkeypatch):
+    import gzip
+
+    from generator.portal import plugin
+
+    build_site(SMALL, tmp_path / "site", progress=False)
+    assert gzip.decompress((tmp_path / "site/api/catalog.json.gz").read_bytes()) == SMALL.read_bytes()
+    assert (tmp_path / "site/api/catalog.json").read_bytes() == SMALL.read_bytes()
+    monkeypatch.setattr(plugin, "CATALOG_JSON_MAX", 1000)
+    build_site(SMALL, tmp_path / "big", progress=False)
+    assert not (tmp_path / "big/api/catalog.json").exists()
+    assert gzip.decompress((tmp_path / "big/api/catalog.json.gz").read_bytes()) == SMALL.read_bytes()

@@ -39,6 +39,8 @@ log = logging.getLogger("mkdocs.plugins.lookout")
 
 # Entity pages: no sidebars (wide tables; material's TOC partial costs ~0.3 ms a page,
 # the body has its own section links instead). One dict shared by every entity page.
+CATALOG_JSON_MAX = 100 * 1024 * 1024  # bytes; above, api/catalog.json.gz only
+
 ENTITY_META = {"hide": ["navigation", "toc"], "lookout_entity": True, "lookout_mermaid": True,
                "lookout_scripts": ["assets/lookout/entity.js"]}
 
@@ -140,8 +142,11 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
                                     inclusion=InclusionLevel.NOT_IN_NAV))
         files.append(File.generated(config, "graph/graph.json", content=data.graph_json(ix),
                                     inclusion=InclusionLevel.NOT_IN_NAV))
-        files.append(File.generated(config, "api/catalog.json", abs_src_path=str(self.catalog_path),
-                                    inclusion=InclusionLevel.NOT_IN_NAV))
+        # catalog.json as published: gzip always (on_post_build), the plain file too unless it
+        # is huge (250,000 Resources: ~500 MB, half of what GitLab Pages accepts).
+        if self.catalog_path.stat().st_size <= CATALOG_JSON_MAX:
+            files.append(File.generated(config, "api/catalog.json", abs_src_path=str(self.catalog_path),
+                                        inclusion=InclusionLevel.NOT_IN_NAV))
         if self.mermaid_path:
             files.append(File.generated(config, MERMAID_DEST, abs_src_path=str(self.mermaid_path),
                                         inclusion=InclusionLevel.NOT_IN_NAV))
@@ -198,11 +203,29 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
                 shard_stats = writer.write_shards(site, cache, render)
                 self.stats = {k: self.stats.get(k, 0) + shard_stats.get(k, 0) for k in ("reused", "rendered")}
                 self.stats["shards"] = shard_stats["shards"]
+            self._catalog_gz(site, cache)
             if cache is not None and self.cache_dir:
                 cache.prune(cache.used)
         finally:
             if scratch is not None:
                 shutil.rmtree(scratch, ignore_errors=True)
+
+    def _catalog_gz(self, site: Path, cache: PageCache | None) -> None:
+        """``api/catalog.json.gz`` (mtime 0: reproducible), from the cache when catalog.json is unchanged."""
+        import gzip
+        import hashlib
+
+        raw = self.catalog_path.read_bytes()
+        dest = site / "api" / "catalog.json.gz"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        key = "catalog-gz-" + hashlib.sha256(raw).hexdigest()
+        if cache is not None and cache.link_into(key, dest):
+            return
+        data = gzip.compress(raw, compresslevel=6, mtime=0)
+        if cache is not None:
+            cache.store(key, data, dest)
+        else:
+            dest.write_bytes(data)
 
     def on_build_error(self, error):
         self.last_error = error
