@@ -141,7 +141,7 @@ def compact_bytes(catalog: Catalog) -> bytes:
            "edges": edges, "lookups": lookups}
     raw = json.dumps(doc, separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode()
     buf = io.BytesIO()
-    with gzip.GzipFile(fileobj=buf, mode="wb", compresslevel=9, mtime=0, filename="") as gz:
+    with gzip.GzipFile(fileobj=buf, mode="wb", compresslevel=6, mtime=0, filename="") as gz:
         gz.write(raw)
     return buf.getvalue()
 

@@ -47,7 +47,6 @@ class Validation:
     repos: list[Repo]
     problems: list[Problem] = field(default_factory=list)
     unchecked: list[str] = field(default_factory=list)   # references not checked (no catalog)
-    checked_against: str | None = None                    # the published catalog, when given
 
     @property
     def errors(self) -> int:
