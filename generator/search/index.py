@@ -40,7 +40,7 @@ from generator.search.service import PagefindService, PagefindServiceError
 OUTPUT_SUBDIR = "pagefind"
 MANIFEST = "lookout-search.json"
 # Bump when the records or the bundle layout change: every cached bucket is rebuilt.
-FORMAT = "lookout-search-1"
+FORMAT = "lookout-search-2"
 # Heading permalinks and copy buttons are chrome; mermaid blocks are diagram source.
 EXCLUDE = [".headerlink", ".md-clipboard", ".mermaid", "[data-pagefind-ignore]"]
 RUNTIME = ("pagefind.js",)
@@ -48,7 +48,7 @@ WASM = ("wasm.en.pagefind", "wasm.unknown.pagefind")
 # Records per bucket, and at most this many buckets (each adds a request per query).
 ENTITIES_PER_BUCKET, MAX_ENTITY_BUCKETS = 1000, 64
 DOCS_PER_BUCKET, MAX_DOCS_BUCKETS = 1000, 32
-FRAGMENTS_PER_PACK = 32
+FRAGMENTS_PER_PACK = 16
 _DECODE_PREFIX = b"pagefind_dcd"
 
 
