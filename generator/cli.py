@@ -376,7 +376,7 @@ def migrate_cmd(paths, dry_run, force, report_file, module_source, values, confi
     from generator.crawl import CrawlError, repos_in_folder
     from generator.migrate import DEFAULT_SOURCE, Options, expand, migrate_all, write_report
 
-    cfg = _config(config_file)
+    cfg = _config(config_file, announce_demo=False)   # read settings only: nothing is crawled
     pairs = {}
     for item in values:
         key, sep, value = item.partition("=")
@@ -413,7 +413,7 @@ def new_cmd(template, values, out_dir, list_only, config_file) -> None:
     """Start a repo (or a team) from a software template; validated before anything is written."""
     from generator.scaffold import TemplateProblem, check_rendered, create, find_templates, resolve_values
 
-    cfg = _config(config_file)
+    cfg = _config(config_file, announce_demo=False)   # read settings and templates: nothing is crawled
     try:
         templates = find_templates(list(cfg.template_dirs))
     except TemplateProblem as exc:
