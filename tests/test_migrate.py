@@ -49,6 +49,7 @@ def test_dry_run_prints_the_diff_and_writes_nothing(yaml_org, tmp_path):
     before = _tree(org)
     res = lookout("migrate", str(org), "--dry-run", cwd=tmp_path)
     assert res.returncode == 0, res.stdout + res.stderr
+    assert "embedded demo" not in res.stderr   # the repos given are what it works on
     assert "+++ b/.af/service.tf" in res.stdout and '+module "service" {' in res.stdout
     assert "cart-service: would migrate" in res.stdout
     assert "cart-service: same catalog ok (" in res.stdout   # each step logged with its duration

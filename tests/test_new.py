@@ -42,6 +42,7 @@ def test_the_team_template_renders_a_valid_group(tmp_path):
                   "members=alice, bob", "--set", "email=team-a@example.com", "--set", "parent=engineering",
                   cwd=tmp_path)
     assert res.returncode == 0, res.stderr
+    assert "embedded demo" not in res.stderr   # no repos are read, so none are announced
     group = yaml.safe_load((tmp_path / "team-a/team-a.yaml").read_text())
     assert group["kind"] == "Group" and group["spec"]["members"] == ["alice", "bob"]
     assert group["spec"]["profile"]["email"] == "team-a@example.com" and group["spec"]["parent"] == "engineering"
