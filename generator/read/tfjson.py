@@ -163,7 +163,10 @@ def reference(j: J) -> Node:
     return expression(j)
 
 
-def _body(j: J, block_type: str, errors: list[HclError]) -> tuple[list[tuple[str, Node, int]], list[Block]]:
+def _body(j: J, block_type: str) -> list[tuple[str, Node, int]]:
+    # Nested blocks (an "environment" object) read as object attributes: without
+    # the provider's schema JSON cannot tell them apart, and their expressions
+    # (references included) are the same either way.
     if j.kind != "obj":
         raise HclSyntaxError(f"a {block_type} block must be a JSON object", j.line)
     items: list[tuple[str, Node, int]] = []
@@ -179,7 +182,7 @@ def _body(j: J, block_type: str, errors: list[HclError]) -> tuple[list[tuple[str
         else:
             node = expression(value)
         items.append((key, node, line))
-    return items, []
+    return items
 
 
 def _blocks(block_type: str, j: J, labels: list[str], want: int, line: int,
@@ -190,8 +193,7 @@ def _blocks(block_type: str, j: J, labels: list[str], want: int, line: int,
             _blocks(block_type, elem, labels, want, elem.line, errors, out)
         return
     if len(labels) == want:
-        items, _ = _body(j, block_type, errors)
-        body, lines = _attrs(items, errors)
+        body, lines = _attrs(_body(j, block_type), errors)
         out.append(Block(block_type, labels, line, body, lines))
         return
     if j.kind != "obj":
