@@ -9,6 +9,7 @@ substitution of a spec one folder down (``.af/specs/``).
 """
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -113,7 +114,8 @@ def write_docs(root: Path, svc: Service, k: int, rng: random.Random) -> int:
     nav = "".join(f"  - {title}: {rel}\n" for title, rel in pages)
     plugins = "plugins:\n  - techdocs-core\n" if rng.random() < 0.3 else ""
     (root / "mkdocs.yml").write_text(
-        f"site_name: {svc.name}\nsite_description: {svc.description}\n"
+        # quoted: a platform repo's description has ": " in it, which plain YAML reads as a mapping
+        f"site_name: {svc.name}\nsite_description: {json.dumps(svc.description)}\n"
         f"repo_url: https://git.acme.example/{svc.team}/{svc.name}\nnav:\n{nav}{plugins}{MKDOCS_EXTENSIONS}",
         encoding="utf-8")
     for title, rel in pages:
