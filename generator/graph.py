@@ -20,6 +20,9 @@ from generator.entity.relations import (BREAKS_WITH_RELATIONS, DEPENDENCY_RELATI
 
 # What "everything that breaks with it" walks: dependents() and dependents_summary().
 DEPENDENTS_WALK = BREAKS_WITH_RELATIONS
+# dependents_summary walks at most this many entities (then: "more than"; measured at 25,000
+# entities through APIs: 13,000 distinct walks, 7,000 reaching the limit, ~0.4 ms each at 150).
+SUMMARY_LIMIT = 150
 
 
 class CatalogGraph:
@@ -126,34 +129,41 @@ class CatalogGraph:
         dependsOn and through the APIs it provides (their consumers break too)."""
         return self._walk(ref, DEPENDENTS_WALK)
 
-    def dependents_summary(self, ref: str, cap: int) -> tuple[int, list[str]]:
-        """(how many, the first ``cap`` in order) of ``dependents(ref)``, for every entity at once.
+    def dependents_summary(self, ref: str, cap: int) -> tuple[int, list[str], bool]:
+        """(how many, the first ``cap`` in order, whether that is all) of ``dependents(ref)``,
+        for every entity of a catalog at once (the portal's pages).
 
-        One walk per page is superlinear: a hub's dependents are walked again from
-        each of its hundreds of resources. Entities with the same direct dependents
-        (every resource of one component) share one walk here, memoized by that set;
-        minus the entity itself, which a cycle can reach.
+        One walk per page is superlinear: a hub's dependents are walked again from each
+        of its hundreds of resources, and through APIs a walk reaches most of an org.
+        Entities with the same direct dependents (every resource of one component) share
+        one walk, memoized by that set, and a walk stops at ``SUMMARY_LIMIT`` entities:
+        past it a page says "more than" (the explorer walks on). The entity itself, which
+        a cycle can reach, is left out.
         """
         ref = ref.lower()
-        succ = self.g.succ
+        succ = self.g._succ  # the plain dicts: networkx's views cost more than the walk
         direct = frozenset(t for t, keys in succ.get(ref, {}).items() if any(r in keys for r in DEPENDENTS_WALK))
         if not direct:
-            return 0, []
+            return 0, [], True
         hit = self._closures.get(direct)
         if hit is None:
             seen = set(direct)
-            queue = deque(direct)
-            while queue:
+            queue = deque(sorted(direct))
+            complete = True
+            while queue and complete:
                 node = queue.popleft()
                 for target, keys in succ.get(node, {}).items():
                     if target not in seen and any(r in keys for r in DEPENDENTS_WALK):
                         seen.add(target)
                         queue.append(target)
-            hit = self._closures[direct] = (tuple(sorted(seen)), frozenset(seen))
-        ordered, members = hit
+                        if len(seen) > SUMMARY_LIMIT:
+                            complete = False
+                            break
+            hit = self._closures[direct] = (tuple(sorted(seen)), frozenset(seen), complete)
+        ordered, members, complete = hit
         if ref in members:
-            return len(ordered) - 1, [r for r in ordered[:cap + 1] if r != ref][:cap]
-        return len(ordered), list(ordered[:cap])
+            return len(ordered) - 1, [r for r in ordered[:cap + 1] if r != ref][:cap], complete
+        return len(ordered), list(ordered[:cap]), complete
 
     def dependencies(self, ref: str, transitive: bool = False) -> list[str]:
         """What ``ref`` uses directly; transitively, also the providers of the APIs it consumes."""

@@ -225,9 +225,11 @@ class EntityPageBuilder:
                          note="Entities that depend on this one or consume it as an API.",
                          self_ref=ref, explore=(*uses, 1)))
             # Transitive: a count, the first list_cap, and the rest in the explorer.
-            n_dependents, dependents = g.dependents_summary(ref, self.list_cap)
+            n_dependents, dependents, complete = g.dependents_summary(ref, self.list_cap)
             out.append(t("dependents", "Everything that breaks with it", dependents, base,
-                         note="Everything that depends on this entity, directly or transitively.",
+                         note="Everything that depends on this entity, directly or transitively."
+                              + ("" if complete else f" More than {n_dependents - 1:,} (counted up to there); "
+                                                     "the graph explorer walks on."),
                          self_ref=ref, explore=(*uses, 4), total=n_dependents))
             if kind != "api":
                 out.append(t("depends-on", "Depends on", rel.get("dependsOn", []), base,

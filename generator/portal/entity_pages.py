@@ -123,8 +123,8 @@ class EntityPages:
             if isinstance(rel, dict):
                 target = str(rel.get("targetRef", "")).lower()
                 h.update(seen.get(target) or self._neighbour(target))
-        total, first = ix.graph.dependents_summary(ref, self.builder.list_cap)
-        h.update(b"\1%d" % total)
+        total, first, complete = ix.graph.dependents_summary(ref, self.builder.list_cap)
+        h.update(b"\1%d%d" % (total, complete))
         for r in first:
             h.update(seen.get(r) or self._neighbour(r))
         return h.hexdigest()
