@@ -88,6 +88,10 @@ class EntityPages:
         src = env.loader.get_source(env, "entity.html")[0]
         self.salt = hashlib.sha256(f"{code_key}\0{shell.digest}\0{mermaid}\0{site_name}\0{src}".encode()).digest()
         self._seen: dict[str, bytes] = {}
+        # Keys are a function of catalog.json and the salt: the last build's, when both are
+        # the same (a night where nothing changed skips every walk and hash).
+        self.known_keys: dict[str, str | None] = {}
+        self.keys: dict[str, str | None] = {}
 
     # -- rendering --------------------------------------------------------------------
     def body(self, ref: str, base: str) -> str:
@@ -104,6 +108,12 @@ class EntityPages:
     # -- what a page shows ---------------------------------------------------------------
     def key(self, ref: str) -> str | None:
         """The hash of everything ``ref``'s page shows; None: always render it."""
+        if ref in self.known_keys:
+            return self.known_keys[ref]
+        k = self.keys[ref] = self._key(ref)
+        return k
+
+    def _key(self, ref: str) -> str | None:
         if ref.startswith(UNCACHED_KINDS):
             return None
         ix = self.ix

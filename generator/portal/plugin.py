@@ -15,6 +15,8 @@ Events:
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import re
@@ -196,6 +198,11 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
             root = self.cache_dir or scratch
             cache = PageCache(root / "pages") if root else None
 
+            catalog_sha = hashlib.sha256(self.catalog_path.read_bytes()).hexdigest()
+            keys_file = root / "page-keys.json" if self.cache_dir else None
+            if keys_file is not None:
+                writer.known_keys = _last_keys(keys_file, catalog_sha, writer.salt.hex())
+
             def render(jobs):
                 render_pages(writer, jobs, cache, self.workers, show)
             self.stats = writer.write(site, ix.page_refs, cache, render)
@@ -206,6 +213,10 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
             self._catalog_gz(site, cache)
             if cache is not None and self.cache_dir:
                 cache.prune(cache.used)
+                keys = writer.known_keys or writer.keys
+                tmp = keys_file.with_suffix(".tmp")
+                tmp.write_text(json.dumps({"catalog": catalog_sha, "salt": writer.salt.hex(), "keys": keys}))
+                os.replace(tmp, keys_file)
         finally:
             if scratch is not None:
                 shutil.rmtree(scratch, ignore_errors=True)
@@ -234,6 +245,18 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
         if self.catalog_path is not None:
             server.watch(str(self.catalog_path))
         return server
+
+
+def _last_keys(path: Path, catalog_sha: str, salt: str) -> dict:
+    """The page keys the last build computed, if it built this catalog.json with this salt."""
+    try:
+        doc = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(doc, dict) or doc.get("catalog") != catalog_sha or doc.get("salt") != salt:
+        return {}
+    keys = doc.get("keys")
+    return keys if isinstance(keys, dict) else {}
 
 
 def body_environment(theme_dirs: list[str]) -> jinja2.Environment:
