@@ -23,6 +23,9 @@ def test_home_counts_by_kind_match_catalog_json(page, server, catalog):
     assert shown == dict(expected)
     total = page.locator("h2:has(+ #kind-counts) .lk-count")
     assert number(total.inner_text()) == sum(expected.values())
+    # the migration table: every column has a heading, and it fits its card (no scrollbar)
+    assert all(t.strip() for t in page.locator("#migration th").all_inner_texts())
+    assert page.locator("#migration table").evaluate("t => t.scrollWidth <= t.clientWidth")
     shoot(page, "home")
 
     # A kind card opens the catalog filtered to that kind, showing exactly that many rows.
@@ -82,6 +85,21 @@ def test_catalog_filter_kind_and_owner_survives_reload(page, server, catalog):
     assert page.locator("#filter-owner").input_value() == owner
     assert int(page.locator("#catalog-status").get_attribute("data-count")) == len(expected)
     assert set(_visible_refs(page)) == expected
+
+    # an owner's name is not broken mid-word ("Checko|ut"): no more lines than words, with
+    # every kind shown (descriptions take the width) at a laptop's width
+    page.set_viewport_size({"width": 1400, "height": 900})
+    team = "group:default/payments-checkout"   # the demo team whose rows once broke its title
+    page.select_option("#filter-kind", "")
+    page.select_option("#filter-owner", team)
+    page.wait_for_function("n => document.getElementById('catalog-status').getAttribute('data-count') === String(n)",
+                           arg=sum(catalog.owner(r) == team for r in catalog.entities))
+    broken = page.evaluate("""() => Array.from(document.querySelectorAll('#catalog-rows td:nth-child(4) a'))
+        .filter(a => !a.textContent.includes('-')).filter(a => {
+          const r = document.createRange(); r.selectNodeContents(a);
+          return r.getClientRects().length > a.textContent.trim().split(/\\s+/).length; })
+        .map(a => a.textContent)""")
+    assert broken == [], f"owner names broken mid-word: {broken}"
 
 
 def test_catalog_pager_is_hidden_for_a_single_page(page, server, catalog):
