@@ -161,6 +161,8 @@ def test_resource_consumers_and_dependents(small_site, small_catalog):
         section = text.split(f'<section class="lk-section" id="{sid}">', 1)[1].split("</section>", 1)[0]
         got = set(re.findall(r'<tr data-ref="([^"]+)"', section))
         assert got == expected, sid
+        if sid == "consumers":   # says that its own repo's Components are left out (the Dependents table has them)
+            assert "other than the Components of its own repo" in section
     assert len(breaks) >= len(consumers) > 12
     # the hub's diagram collapses: at most 12 nodes per group, then "+ N more"
     code = html.unescape(re.search(r'<pre class="mermaid"><code>(.*?)</code>', text, re.S).group(1))

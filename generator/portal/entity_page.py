@@ -222,7 +222,8 @@ class EntityPageBuilder:
             uses = (("dependsOn", "consumesApi"), "in")
             out.append(t("consumers", "Consumers", consumers, base,
                          anchors=("dependencyOf", "apiConsumedBy") if direct == set(consumers) else (),
-                         note="Entities that depend on this one or consume it as an API.",
+                         note=("Entities that depend on this one or consume it as an API, other than the "
+                               "Components of its own repo (which declare it)."),
                          self_ref=ref, explore=(*uses, 1)))
             # Transitive: a count, the first list_cap, and the rest in the explorer.
             n_dependents, dependents, complete = g.dependents_summary(ref, self.list_cap)
