@@ -147,14 +147,14 @@ def _errors(problems: list[Problem], repo: str) -> list[Problem]:
     return [p for p in problems if p.severity == "error" and p.repo == repo]
 
 
-def _timed(report: RepoReport, name: str, fn) -> Any:
+def _timed(report: RepoReport, name: str, fn, detail=lambda value: "") -> Any:
     t0 = time.perf_counter()
     try:
         value = fn()
     except MigrateError as exc:
         report.steps.append(Step(name, time.perf_counter() - t0, False, str(exc)))
         raise
-    report.steps.append(Step(name, time.perf_counter() - t0, True))
+    report.steps.append(Step(name, time.perf_counter() - t0, True, detail(value)))
     return value
 
 
@@ -199,7 +199,7 @@ def migrate_repo(repo: Repo, others: list[ReadResult], other_repos: list[Repo], 
             staged = _stage(repo, files, Path(tmp))
             after_read = _timed(report, "parse", lambda: _check_parse(staged, cfg, before_read))
             _timed(report, "same catalog", lambda: _check_same(old, staged, after_read, others, other_repos,
-                                                               components))
+                                                               components), detail=lambda note: note)
     except MigrateError as exc:
         report.why = str(exc)
         return report
@@ -229,19 +229,29 @@ def _check_parse(staged: Repo, cfg: ReadConfig, before: ReadResult) -> ReadResul
 
 
 def _check_same(old: Catalog, staged: Repo, after: ReadResult, others: list[ReadResult],
-                other_repos: list[Repo], components: list[dict[str, Any]]) -> None:
+                other_repos: list[Repo], components: list[dict[str, Any]]) -> str:
+    """Same refs, owners and relations; returns what the move adds on purpose (or "")."""
     refs = {entity_ref(c) for c in components}
     new = link([after, *others], [staged, *other_repos], whole_org=False)
     was, now = _signature(old.entities, refs), _signature(new.entities, refs)
+    # A repo half in .af already (resources, data lookups, no service module): the new service
+    # module is what those attach to, as the contract says, so it now depends on them.
+    half_in_af = any(d.source == "terraform" or d.lookups for d in after.drafts
+                     if d.entity.get("kind") != "Component")
+    added = 0
     for ref in sorted(refs):
         if ref not in now:
             raise MigrateError(f"{ref} is not in the catalog after migration")
-        if was.get(ref) != now[ref]:
-            (o_owner, o_rels), (n_owner, n_rels) = was.get(ref, (None, [])), now[ref]
+        (o_owner, o_rels), (n_owner, n_rels) = was.get(ref, (None, [])), now[ref]
+        expected = {(t, r) for t, r in set(n_rels) - set(o_rels)
+                    if half_in_af and t == "dependsOn" and r.startswith("resource:")}
+        added += len(expected)
+        if o_owner != n_owner or set(o_rels) != set(n_rels) - expected:
             what = (f"owner {o_owner!r} became {n_owner!r}" if o_owner != n_owner else
                     f"relations differ: lost {sorted(set(o_rels) - set(n_rels))}, "
-                    f"gained {sorted(set(n_rels) - set(o_rels))}")
+                    f"gained {sorted(set(n_rels) - set(o_rels) - expected)}")
             raise MigrateError(f"{ref}: a catalog build would not give the same entity: {what}")
+    return f"now also depends on the {added} Resource(s) its .af declares or looks up" if added else ""
 
 
 def write_report(reports: list[RepoReport], path: Path) -> None:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.catalog_json import to_json_bytes
 from generator.config import Config
@@ -128,3 +129,27 @@ def test_no_metadata_and_an_invalid_descriptor_are_clear_failures(tmp_path):
     assert "bare: failed: bare: no metadata at all" in res.stdout
     assert "bad: failed: fix this first: bad/catalog-info.yaml:" in res.stdout
     assert _tree(tmp_path) == before
+
+
+def test_a_repo_with_resources_already_in_af_migrates_and_its_component_depends_on_them(tmp_path):
+    # half-migrated: Terraform resources in .af, the Component still only in catalog-info.yaml
+    res = lookout("demo", "init", str(tmp_path / "org"), cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    export_backstage(_catalog(tmp_path / "org"), tmp_path / "yaml")
+    repo = tmp_path / "org/checkout-service"
+    (repo / ".af/service.tf").unlink()
+    (repo / ".af/api.yaml").unlink()
+    docs = list(yaml.safe_load_all((tmp_path / "yaml/checkout-service/catalog-info.yaml").read_text()))
+    for doc in docs:   # as written by hand: the Component does not list the repo's own resources
+        if doc["kind"] == "Component":
+            doc["spec"]["dependsOn"] = [r for r in doc["spec"].get("dependsOn", []) if not r.startswith("resource:")]
+    (repo / "catalog-info.yaml").write_text(yaml.safe_dump_all(docs))
+    res = lookout("migrate", str(repo), "--repos", str(tmp_path / "org"), cwd=tmp_path)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "checkout-service: same catalog ok (" in res.stdout and "Resource(s) its .af declares or looks up" in res.stdout
+    after = _catalog(tmp_path / "org")
+    comp = next(e for e in after["entities"] if e["metadata"]["name"] == "checkout-service")
+    assert comp["metadata"]["annotations"]["lookout/terraform-address"] == "module.service"
+    own = {f"resource:default/{e['metadata']['name']}" for e in after["entities"] if e["kind"] == "Resource"
+           and e["metadata"]["annotations"].get("lookout/repo") == "checkout-service"}
+    assert own and own <= {r["targetRef"] for r in comp["relations"] if r["type"] == "dependsOn"}
