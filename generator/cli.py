@@ -55,6 +55,17 @@ def _summary(catalog) -> str:
             f"problems: {sev['error']} errors, {sev['warning']} warnings, {sev['info']} info")
 
 
+def _key_values(items: tuple[str, ...]) -> dict[str, str]:
+    """``--set KEY=VALUE`` options as a dict (the last one wins)."""
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UserError(f"--set {item!r}: expected KEY=VALUE")
+        out[key] = value
+    return out
+
+
 config_option = click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
                              help="lookout.yaml (default: ./lookout.yaml if present; with nothing configured, "
                                   "the embedded demo org).")
@@ -377,12 +388,7 @@ def migrate_cmd(paths, dry_run, force, report_file, module_source, values, confi
     from generator.migrate import DEFAULT_SOURCE, Options, expand, migrate_all, write_report
 
     cfg = _config(config_file, announce_demo=False)   # read settings only: nothing is crawled
-    pairs = {}
-    for item in values:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise UserError(f"--set {item!r}: expected KEY=VALUE")
-        pairs[key] = value
+    pairs = _key_values(values)
     opts = Options(dry_run=dry_run, force=force, module_source=module_source or DEFAULT_SOURCE, values=pairs)
     try:
         targets = expand(list(paths))
@@ -428,12 +434,7 @@ def new_cmd(template, values, out_dir, list_only, config_file) -> None:
     if template not in templates:
         raise UserError(f"no template {template!r} (there are: {', '.join(templates)})")
     tpl = templates[template]
-    given = {}
-    for item in values:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise UserError(f"--set {item!r}: expected KEY=VALUE")
-        given[key] = value
+    given = _key_values(values)
     ask = None
     if sys.stdin.isatty():
         def ask(p):
