@@ -199,7 +199,7 @@ def migrate_repo(repo: Repo, others: list[ReadResult], other_repos: list[Repo], 
             staged = _stage(repo, files, Path(tmp))
             after_read = _timed(report, "parse", lambda: _check_parse(staged, cfg, before_read))
             _timed(report, "same catalog", lambda: _check_same(old, staged, after_read, others, other_repos,
-                                                               components), detail=lambda note: note)
+                                                               components), detail=str)
     except MigrateError as exc:
         report.why = str(exc)
         return report

@@ -165,8 +165,10 @@ def find_templates(extra_dirs: list[Path] = ()) -> dict[str, Template]:
     """Built-in templates, then each configured folder's (a folder of templates, or one template)."""
     found: dict[str, Template] = {}
     for base in [BUILTIN_DIR, *extra_dirs]:
-        folders = [base] if (base / TEMPLATE_FILE).is_file() else sorted(p for p in base.iterdir() if p.is_dir()) \
-            if base.is_dir() else []
+        if (base / TEMPLATE_FILE).is_file():
+            folders = [base]
+        else:
+            folders = sorted(p for p in base.iterdir() if p.is_dir()) if base.is_dir() else []
         for folder in folders:
             if (folder / TEMPLATE_FILE).is_file():
                 tpl = load_template(folder)
@@ -195,9 +197,7 @@ def resolve_values(tpl: Template, given: dict[str, str], ask=None) -> dict[str, 
                     values[p.name] = p.check(raw)
                     break
                 except TemplateProblem as exc:
-                    if ask is None:
-                        raise
-                    print(exc)
+                    print(exc)   # asked again
         elif p.default is not None:
             values[p.name] = p.check(p.default)
         elif p.required:
