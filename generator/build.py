@@ -21,7 +21,7 @@ from generator.catalog_json import write_catalog
 from generator.config import Config
 from generator.link import Catalog
 from generator.model import Problem, Repo
-from generator.pipeline import Timings, build_catalog
+from generator.pipeline import Timings, crawl, link_read, read_all
 
 
 class BuildError(Exception):
@@ -36,18 +36,27 @@ class BuildReport:
     docs_sites: int = 0
     search_pages: int = 0
     timings: Timings = field(default_factory=Timings)
+    # [(DocsJob, cache key)] of the docs stage, for generator/lastbuild.py
+    docs_inputs: list | None = field(default=None, repr=False)
+    unchanged: bool = False   # nothing changed since the last build: the published site was kept
 
     def summary(self) -> str:
-        sev = {s: sum(p.severity == s for p in self.problems) for s in ("error", "warning", "info")}
         stages = ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.stages.items())
+        if self.unchanged:
+            return (f"{self.out_dir} is current: nothing changed since the last build "
+                    f"({self.entities} entities, {self.docs_sites} docs sites; problems: "
+                    f"{self._problem_counts()}; {stages})")
         return (f"built {self.out_dir}: {self.entities} entities, {self.docs_sites} docs sites, "
-                f"{self.search_pages} pages searchable; problems: {sev['error']} errors, "
-                f"{sev['warning']} warnings, {sev['info']} info; {self.timings.cached_repos} repos "
-                f"unchanged since the last build ({stages})")
+                f"{self.search_pages} pages searchable; problems: {self._problem_counts()}; "
+                f"{self.timings.cached_repos} repos unchanged since the last build ({stages})")
+
+    def _problem_counts(self) -> str:
+        sev = {s: sum(p.severity == s for p in self.problems) for s in ("error", "warning", "info")}
+        return f"{sev['error']} errors, {sev['warning']} warnings, {sev['info']} info"
 
 
 def _docs(catalog: Catalog, repos: list[Repo], stage: Path, cfg: Config,
-          progress: bool) -> tuple[list[Problem], int]:
+          progress: bool) -> tuple[list[Problem], int, list]:
     """Build every docs site into ``stage``; record in ``catalog.docs`` which were published.
 
     Every problem of a docs build names its entity, so the entity page shows it.
@@ -56,20 +65,39 @@ def _docs(catalog: Catalog, repos: list[Repo], stage: Path, cfg: Config,
     from generator.techdocs.jobs import docs_jobs
 
     jobs, problems = docs_jobs(catalog.entities, {r.name: r.path for r in repos})
-    problems += build_all_docs(jobs, stage, cfg.cache_dir / "docs", iframe_hosts=cfg.iframe_hosts,
-                               progress=progress)
+    built = build_all_docs(jobs, stage, cfg.cache_dir / "docs", iframe_hosts=cfg.iframe_hosts,
+                           progress=progress)
+    problems += built
     catalog.docs = {job.entity_ref: {"status": "built" if (stage / job.out_subdir / "index.html").is_file()
                                      else "failed"} for job in jobs}
-    return problems, sum(d["status"] == "built" for d in catalog.docs.values())
+    return problems, sum(d["status"] == "built" for d in catalog.docs.values()), list(zip(jobs, built.keys, strict=True))
 
 
 def build(cfg: Config, out_dir: Path, *, catalog_out: Path | None = None, progress: bool = True,
           search: bool = True) -> BuildReport:
     """The whole pipeline from the configured repos."""
+    from generator import lastbuild
+
     timings = Timings()
-    catalog, repos = build_catalog(cfg, show_progress=progress, timings=timings)
-    return publish(catalog, repos, cfg, out_dir, catalog_out=catalog_out, progress=progress,
-                   search=search, timings=timings)
+    t = time.perf_counter()
+    repos, crawl_problems = crawl(cfg)
+    t = timings.add("crawl", t)
+    read = read_all(repos, cfg.read, None, progress, cfg.cache_dir if cfg.read_cache else None)
+    timings.cached_repos = sum(hit for _, hit in read)
+    t = timings.add("read", t)
+    fp_args = (cfg, repos, read, crawl_problems, out_dir, catalog_out, search)
+    record = lastbuild.load(cfg.cache_dir)
+    if lastbuild.still_current(record, lastbuild.fingerprint(*fp_args), out_dir, catalog_out, cfg.iframe_hosts):
+        timings.add("unchanged", t)
+        return BuildReport(Path(out_dir).resolve(), record.entities, record.problems, record.docs_sites,
+                           record.search_pages, timings, unchanged=True)
+    lastbuild.forget(cfg.cache_dir)
+    catalog = link_read(read, repos, crawl_problems)
+    timings.add("link", t)
+    report = publish(catalog, repos, cfg, out_dir, catalog_out=catalog_out, progress=progress,
+                     search=search, timings=timings)
+    lastbuild.save(cfg.cache_dir, lastbuild.fingerprint(*fp_args, after_build=True), out_dir, catalog_out, report)
+    return report
 
 
 def publish(catalog: Catalog, repos: list[Repo], cfg: Config, out_dir: Path, *,
@@ -85,7 +113,7 @@ def publish(catalog: Catalog, repos: list[Repo], cfg: Config, out_dir: Path, *,
     try:
         t = time.perf_counter()
         docs_stage = stage / "docs-stage"
-        docs_problems, report.docs_sites = _docs(catalog, repos, docs_stage, cfg, progress)
+        docs_problems, report.docs_sites, report.docs_inputs = _docs(catalog, repos, docs_stage, cfg, progress)
         catalog.problems = sorted(catalog.problems + docs_problems, key=Problem.sort_key)
         t = report.timings.add("docs", t)
         catalog_path = stage / "catalog.json"

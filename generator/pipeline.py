@@ -111,10 +111,15 @@ def build_catalog(cfg: Config, *, repos: list[Repo] | None = None, workers: int 
         repos, crawl_problems = crawl(cfg)
     t = timings.add("crawl", t)
     read = read_all(repos, cfg.read, workers, show_progress, cfg.cache_dir if cfg.read_cache else None)
-    results = [r for r, _ in read]
     timings.cached_repos = sum(hit for _, hit in read)
     t = timings.add("read", t)
-    catalog = link(results, repos)
-    catalog.problems = sorted(crawl_problems + catalog.problems, key=Problem.sort_key)
+    catalog = link_read(read, repos, crawl_problems)
     timings.add("link", t)
     return catalog, repos
+
+
+def link_read(read: list[tuple[ReadResult, bool]], repos: list[Repo],
+              crawl_problems: list[Problem]) -> Catalog:
+    catalog = link([r for r, _ in read], repos)
+    catalog.problems = sorted(crawl_problems + catalog.problems, key=Problem.sort_key)
+    return catalog

@@ -67,6 +67,8 @@ def test_a_failed_build_leaves_the_last_good_site(tmp_path, monkeypatch):
         raise portal_build.PortalBuildError("disk full (simulated)")
 
     monkeypatch.setattr(portal_build, "build_site", broken)
+    service = repos / "ledger-service" / ".af" / "service.tf"   # something to build (else the site is current)
+    service.write_text(service.read_text().replace("description", "# changed\n  description", 1))
     with pytest.raises(BuildError, match="simulated"):
         build(cfg, out, progress=False, search=False)
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}

@@ -74,12 +74,12 @@ class ReadCache:
         parts = (code_version(), repr(cfg), repo.name, repo.web_url or "", commit or "")
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
-    def _path(self, repo: Repo) -> Path:
+    def entry_path(self, repo: Repo) -> Path:
         return self.dir / f"{hashlib.sha1(repo.name.encode()).hexdigest()}.pickle"
 
     def load(self, repo: Repo, cfg: ReadConfig) -> ReadResult | None:
         try:
-            with open(self._path(repo), "rb") as fh:
+            with open(self.entry_path(repo), "rb") as fh:
                 entry = pickle.load(fh)
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
             return None
@@ -100,6 +100,6 @@ class ReadCache:
         try:
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump(entry, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self._path(repo))
+            os.replace(tmp, self.entry_path(repo))
         except OSError:
             Path(tmp).unlink(missing_ok=True)

@@ -71,6 +71,7 @@ class DocsProblems(list):
     """The problems (a plain list of Problem) plus ``.stats`` for callers that want numbers."""
 
     stats: DocsStats
+    keys: list   # per job, in order: the cache key its docs were built from (None: not built)
 
 
 @lru_cache(maxsize=1)
@@ -200,6 +201,38 @@ def _clear(dest: Path) -> None:
         shutil.rmtree(dest, ignore_errors=True)
 
 
+def _prepare(job: DocsJob, seen: set[str], hosts: tuple[str, ...]):
+    """(subdir, prepared docs, context, cache key, problems) of one job; key None: not buildable."""
+    sub = _safe_subdir(job.out_subdir)
+    if sub is None or sub in seen:
+        return None, None, None, None, [Problem("error", f"docs output folder {job.out_subdir!r} is invalid "
+                                                "or used twice; docs not built", job.repo_name,
+                                                entity_ref=job.entity_ref)]
+    seen.add(sub)
+    problems = []
+    try:
+        prep = prepare_docs(job.repo_name, Path(job.repo_path), job.docs_root, job.title)
+    except Exception as exc:  # noqa: BLE001 - never raise for a repo's fault
+        return sub, None, None, None, [Problem("error", f"docs could not be read: {type(exc).__name__}: "
+                                               f"{exc}", job.repo_name, entity_ref=job.entity_ref)]
+    for p in prep.problems:
+        p.entity_ref = p.entity_ref or job.entity_ref
+        problems.append(p)
+    if not prep.ok:
+        return sub, prep, None, None, problems
+    ctx = DocsContext(job.entity_ref, job.entity_url, sub, job.title, job.kind, job.owner,
+                      dict(job.facets), hosts)
+    return sub, prep, ctx, _cache_key(prep, ctx), problems
+
+
+def docs_keys(jobs: list[DocsJob], iframe_hosts: Iterable[str] = ()) -> list[str | None]:
+    """What each job's docs would be built from (its cache key), without building anything:
+    the same keys ``build_all_docs`` records in ``problems.keys``."""
+    hosts = tuple(sorted(h.lower() for h in iframe_hosts))
+    seen: set[str] = set()
+    return [_prepare(job, seen, hosts)[3] for job in jobs]
+
+
 def build_all_docs(jobs: list[DocsJob], site_dir: Path, cache_dir: Path, *,
                    workers: int | None = None, iframe_hosts: Iterable[str] = (),
                    timeout: float | None = DOCS_TIMEOUT,
@@ -210,6 +243,7 @@ def build_all_docs(jobs: list[DocsJob], site_dir: Path, cache_dir: Path, *,
     stats = DocsStats(jobs=len(jobs))
     problems = DocsProblems()
     problems.stats = stats
+    problems.keys = []
     # Absolute: mkdocs resolves a relative site_dir against its config file, not the cwd.
     cache_root = Path(cache_dir).resolve() / "techdocs"
     cache_root.mkdir(parents=True, exist_ok=True)
@@ -221,32 +255,15 @@ def build_all_docs(jobs: list[DocsJob], site_dir: Path, cache_dir: Path, *,
     bar = Progress(len(jobs), "docs", "repo", progress)
 
     for job in jobs:
-        sub = _safe_subdir(job.out_subdir)
-        if sub is None or sub in seen:
-            problems.append(Problem("error", f"docs output folder {job.out_subdir!r} is invalid or "
-                                    "used twice; docs not built", job.repo_name,
-                                    entity_ref=job.entity_ref))
+        sub, prep, ctx, key, job_problems = _prepare(job, seen, hosts)
+        problems.extend(job_problems)
+        problems.keys.append(key)
+        if key is None:
+            if sub is not None:
+                _clear(site_dir / sub)
             stats.failed += 1
             bar.advance()
             continue
-        seen.add(sub)
-        try:
-            prep = prepare_docs(job.repo_name, Path(job.repo_path), job.docs_root, job.title)
-        except Exception as exc:  # noqa: BLE001 - never raise for a repo's fault
-            prep = None
-            problems.append(Problem("error", f"docs could not be read: {type(exc).__name__}: "
-                                    f"{exc}", job.repo_name, entity_ref=job.entity_ref))
-        for p in prep.problems if prep else []:
-            p.entity_ref = p.entity_ref or job.entity_ref
-            problems.append(p)
-        if prep is None or not prep.ok:
-            _clear(site_dir / sub)
-            stats.failed += 1
-            bar.advance()
-            continue
-        ctx = DocsContext(job.entity_ref, job.entity_url, sub, job.title, job.kind, job.owner,
-                          dict(job.facets), hosts)
-        key = _cache_key(prep, ctx)
         dest = site_dir / sub
         entry = cache_root / key
         if (entry / "meta.json").is_file():
