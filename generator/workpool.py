@@ -60,13 +60,23 @@ def run_jobs(fn: Callable[..., Any], jobs: Iterable[J], *, workers: int, timeout
     if not jobs:
         return
     ctx = context or mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
-    with ProcessPool(max_workers=max(1, min(workers, len(jobs))), max_tasks=max_tasks,
-                     initializer=initializer, context=ctx) as pool:
+    pool = ProcessPool(max_workers=max(1, min(workers, len(jobs))), max_tasks=max_tasks,
+                       initializer=initializer, context=ctx)
+    healthy = True
+    try:
         running = {pool.schedule(fn, args=args(job), timeout=timeout): job for job in jobs}
         last_line = time.monotonic()
         while running:
             done, _ = wait(running, timeout=5.0, return_when=FIRST_COMPLETED)
             now = time.monotonic()
+            if not done and not _supervised(pool):
+                # Pebble's own supervisor thread is gone: no worker will ever be started or
+                # replaced again. Waiting on would be the hang this module exists to prevent.
+                healthy = False
+                for job in list(running.values()):
+                    yield job, None, WorkerDied("the worker pool stopped (its supervisor thread died); "
+                                                "the job was not run")
+                return
             for fut in done:
                 job = running.pop(fut)
                 try:
@@ -81,6 +91,18 @@ def run_jobs(fn: Callable[..., Any], jobs: Iterable[J], *, workers: int, timeout
             if running and now - last_line >= HEARTBEAT:
                 last_line = now
                 _heartbeat(bar, running, name)
+    finally:
+        if healthy:
+            pool.close()
+            pool.join()
+        else:
+            pool.stop()   # no join: a thread blocked on a dead pipe would never return (they are daemons)
+
+
+def _supervised(pool: ProcessPool) -> bool:
+    """Are the pool's manager threads (they start, watch and replace workers) alive?"""
+    loops = [getattr(pool, name, None) for name in ("_pool_manager_loop", "_message_manager_loop")]
+    return all(t is None or t.is_alive() for t in loops)
 
 
 def _heartbeat(bar: Progress | None, running: dict[Any, Any],

@@ -88,3 +88,24 @@ def test_a_read_past_its_time_limit_is_one_error_and_the_rest_is_read(tmp_path, 
     assert stuck.drafts == [] and len(stuck.problems) == 1
     assert stuck.problems[0].repo == slow.name and "longer than 15 s" in stuck.problems[0].message
     assert all(r.drafts for r, _ in results[:7] + results[8:])
+
+
+def test_a_pool_whose_supervisor_died_ends_with_an_error_per_job_instead_of_waiting(monkeypatch):
+    """The hang seen once: pebble's supervisor thread gone, its workers gone with their jobs,
+    nobody left to start new ones or to fail the futures."""
+    import pebble.pool.process as pebble_process
+
+    def supervisor_crashes(pool_manager):
+        time.sleep(0.3)   # the jobs are scheduled and running by now
+        raise RuntimeError("supervisor crashed")
+    monkeypatch.setattr(pebble_process, "pool_manager_loop", supervisor_crashes)
+    started = time.monotonic()
+    results = list(run_jobs(_exit_later, [1, 2, 3], workers=2, timeout=60))
+    assert time.monotonic() - started < 30
+    assert sorted(job for job, _, _ in results) == [1, 2, 3]
+    assert all(isinstance(err, WorkerDied) and "pool stopped" in str(err) for _, _, err in results)
+
+
+def _exit_later(code):
+    time.sleep(1.0)
+    os._exit(code)
