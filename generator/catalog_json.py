@@ -6,11 +6,12 @@ version newer than this code knows.
 """
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from generator import jsonbytes
 
 if TYPE_CHECKING:  # the site stage reads catalog.json with this module and needs nothing of link
     from generator.link import Catalog
@@ -31,7 +32,7 @@ def to_json_bytes(catalog: Catalog) -> bytes:
     }
     if catalog.docs is not None:
         doc["docs"] = catalog.docs
-    return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    return jsonbytes.dumps(doc, indent=True)
 
 
 def write_catalog(catalog: Catalog, path: Path) -> None:
@@ -50,8 +51,8 @@ def write_catalog(catalog: Catalog, path: Path) -> None:
 def load_catalog(path: Path) -> dict[str, Any]:
     """The one reader of catalog.json, for the CLI, validate, preview and the site stage."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh)
+        with open(path, "rb") as fh:
+            doc = jsonbytes.loads(fh.read())
     except FileNotFoundError:
         raise CatalogFileError(f"{path}: no such file (run `lookout catalog` first, or set "
                                "LOOKOUT_CATALOG)") from None

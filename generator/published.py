@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator import jsonbytes
 from generator.catalog_json import CatalogFileError, load_catalog
 from generator.entity.refs import entity_ref
 from generator.model import (ANN_FILE, ANN_LINE, ANN_PHYSICAL_NAME, ANN_REPO, ANN_TF_ADDRESS, Draft, Location,
@@ -139,7 +140,7 @@ def compact_bytes(catalog: Catalog) -> bytes:
                      for ref, rtype, name, address, loc in catalog.lookups if ref in index)
     doc = {"format": FORMAT, "version": VERSION, "columns": _COLUMNS, "repos": repos, "entities": rows,
            "edges": edges, "lookups": lookups}
-    raw = json.dumps(doc, separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode()
+    raw = jsonbytes.dumps(doc)
     buf = io.BytesIO()
     with gzip.GzipFile(fileobj=buf, mode="wb", compresslevel=6, mtime=0, filename="") as gz:
         gz.write(raw)

@@ -11,9 +11,9 @@ ever lands inside a ``<script>``.
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from generator import jsonbytes
 from generator.portal.index import PortalIndex, kind_label, split_ref
 
 FORWARD_RELATIONS = ("ownedBy", "partOf", "dependsOn", "providesApi", "consumesApi", "childOf", "memberOf")
@@ -39,7 +39,7 @@ class _Dict:
 
 
 def _dumps(doc: dict) -> bytes:
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return jsonbytes.dumps(doc, sort_keys=False)
 
 
 def entities_json(index: PortalIndex) -> bytes:

@@ -21,6 +21,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from generator import jsonbytes
 from generator.portal.entity_page import EntityPageBuilder
 from generator.portal.html import html_title
 from generator.portal.index import ANN_REPO, PortalIndex
@@ -121,12 +122,12 @@ class EntityPages:
         h = hashlib.blake2b(self.salt, digest_size=20)
         if ref in ix.sharded:
             h.update(b"shard-body\0" + self.resources_shell.digest.encode())
-        h.update(json.dumps(ent, sort_keys=True, ensure_ascii=False, default=str).encode())
+        h.update(jsonbytes.dumps(ent, default=str))
         problems = ix.problems_by_ref.get(ref, ())
-        h.update(json.dumps(problems, sort_keys=True, default=str).encode())
+        h.update(jsonbytes.dumps(problems, default=str))
         repos = {ix.ann(ref, ANN_REPO)} | {p.get("repo") for p in problems}
-        h.update(json.dumps([ix.sources.get(r) for r in sorted(repos, key=str) if isinstance(r, str)],
-                            sort_keys=True, default=str).encode())
+        h.update(jsonbytes.dumps([ix.sources.get(r) for r in sorted(repos, key=str) if isinstance(r, str)],
+                                 default=str))
         h.update(str(ix.docs_state(ref)).encode())
         seen = self._seen
         for rel in ent.get("relations") or ():

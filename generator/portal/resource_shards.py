@@ -28,12 +28,12 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 from collections import defaultdict
 from pathlib import Path
 
 from markupsafe import escape
 
+from generator import jsonbytes
 from generator.portal.index import PortalIndex, split_ref
 
 PER_SHARD = 64
@@ -86,12 +86,12 @@ def shard_bytes(ns: str, i: int, n: int, resources: list[tuple[str, str, str]]) 
     doc = {"v": 1, "ns": ns, "shard": i, "shards": n,
            "resources": {split_ref(ref)[2]: {"ref": ref, "title": title, "body": body}
                          for ref, title, body in resources}}
-    raw = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    raw = jsonbytes.dumps(doc, sort_keys=False)
     return gzip.compress(raw, compresslevel=6, mtime=0)
 
 
 def read_shard(path: Path) -> dict:
-    return json.loads(gzip.decompress(Path(path).read_bytes()))
+    return jsonbytes.loads(gzip.decompress(Path(path).read_bytes()))
 
 
 def loader_body(ns: str, shards: int, base: str, site_name: str) -> str:
