@@ -194,3 +194,30 @@ def test_jobs_from_catalog(tmp_path):
     assert jobs[0].entity_url == "catalog/default/component/orders/"
     assert jobs[0].facets == {"type": "service", "tag": ["go"]}
     assert len(problems) == 1 and "url:" in problems[0].message
+
+
+def test_a_worker_that_built_other_sites_builds_a_site_as_a_fresh_one_would(tmp_path):
+    """Workers reuse Markdown instances across sites and pages (worker._reuse_across_builds):
+    nothing of one page (footnotes, abbreviations, heading ids, reference links) may show on
+    the next."""
+    def site(name: str, text: str) -> DocsJob:
+        write(tmp_path / name / "docs/index.md", text)
+        write(tmp_path / name / "docs/more.md", "# Setup\n\nHTML and [the guide][guide].\n")
+        return DocsJob(f"component:default/{name}", name, tmp_path / name, ".",
+                       f"catalog/default/component/{name}/", f"docs/default/component/{name}",
+                       name, "Component")
+
+    first = site("first", "# Setup\n\nText[^1] about HTML.\n\n[^1]: A footnote.\n\n"
+                 "*[HTML]: Hyper Text Markup Language\n\n[guide]: https://example.com/guide\n\n## Setup\n")
+    second = site("second", "# Setup\n\nNothing defined here.\n\n## Setup\n")
+    together = build_all_docs([first, second], tmp_path / "together", tmp_path / "c1", workers=1,
+                              progress=False)
+    alone = build_all_docs([second], tmp_path / "alone", tmp_path / "c2", workers=1, progress=False)
+    assert together.stats.built == 2 and alone.stats.built == 1
+    out = "docs/default/component/second"
+    for page in ("index.html", "more/index.html"):
+        assert html(tmp_path / "together", f"{out}/{page}") == html(tmp_path / "alone", f"{out}/{page}")
+    index = html(tmp_path / "together", f"{out}/index.html")
+    assert "footnote" not in index and "<abbr" not in index and 'id="setup_1"' in index
+    more = html(tmp_path / "together", f"{out}/more/index.html")
+    assert "<abbr" not in more and "example.com/guide" not in more
