@@ -2,6 +2,12 @@
 
     .venv/bin/python bench/bench_search.py --entities 281000 --docs-sites 1000
     .venv/bin/python bench/bench_search.py --entities 30000 --query kafka
+    .venv/bin/python bench/bench_search.py --catalog site/api/catalog.json --query kafka
+
+With ``--catalog``, the entities are an existing catalog.json instead (e.g. the
+demo org's at L, ``lookout demo generate`` + ``lookout build``: a realistic
+shape, where a repo's Resources share their owner; the synthetic catalog gives
+every Resource a random owner).
 
 Builds a synthetic catalog (bench/gen_catalog.py) and docs pages shaped like
 the docs stage's output (theme/techdocs/main.html's markup, 8 per site), then
@@ -19,6 +25,7 @@ import argparse
 import copy
 import functools
 import http.server
+import json
 import resource
 import shutil
 import sys
@@ -66,7 +73,16 @@ def docs_pages(site: Path, sites: int, pages: int) -> int:
     return n
 
 
-def measure_query(site: Path, query: str) -> tuple[int, int, float]:
+def _what(url: str) -> str:
+    """A response's part of a query: meta, index chunk, filter, fragment pack, wasm, runtime."""
+    for end, what in ((".pf_meta", "meta"), (".pf_index", "index"), (".pf_filter", "filter"),
+                      (".json.gz", "packs"), (".pagefind", "wasm"), (".js", "runtime")):
+        if url.endswith(end):
+            return what
+    return "other"
+
+
+def measure_query(site: Path, query: str) -> tuple[int, int, float, dict[str, tuple[int, int]]]:
     from playwright.sync_api import sync_playwright
 
     shutil.copytree(REPO / "theme/assets/lookout", site / "assets/lookout", dirs_exist_ok=True)
@@ -78,12 +94,12 @@ def measure_query(site: Path, query: str) -> tuple[int, int, float]:
     handler = functools.partial(Quiet, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    sizes: list[int] = []
+    sizes: list[tuple[str, int]] = []
     try:
         with sync_playwright() as p:
             b = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
             page = b.new_page()
-            page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"])
+            page.on("requestfinished", lambda r: sizes.append((_what(r.url), r.sizes()["responseBodySize"]))
                     if not r.url.endswith((".html", "search-core.js")) else None)
             t = time.perf_counter()
             page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/bench-query.html")
@@ -93,7 +109,11 @@ def measure_query(site: Path, query: str) -> tuple[int, int, float]:
             b.close()
     finally:
         httpd.shutdown()
-    return sum(sizes), len(sizes), seconds
+    kinds: dict[str, tuple[int, int]] = {}
+    for what, size in sizes:
+        n, total = kinds.get(what, (0, 0))
+        kinds[what] = (n + 1, total + size)
+    return sum(size for _, size in sizes), len(sizes), seconds, kinds
 
 
 def cpu() -> float:
@@ -106,6 +126,7 @@ def cpu() -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--entities", type=int, default=30_000)
+    ap.add_argument("--catalog", type=Path, help="an existing catalog.json instead of a synthetic one")
     ap.add_argument("--docs-sites", type=int, default=1000)
     ap.add_argument("--docs-pages", type=int, default=8)
     ap.add_argument("--query", default="orders")
@@ -113,7 +134,8 @@ def main() -> None:
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-search-"))
     try:
-        catalog = generate(args.entities)
+        catalog = (json.loads(args.catalog.read_text(encoding="utf-8")) if args.catalog
+                   else generate(args.entities))
         site, cache = tmp / "site", tmp / "cache"
         pages = docs_pages(site, args.docs_sites, args.docs_pages)
         print(f"input: {len(catalog['entities']):,} entities, {pages:,} docs pages")
@@ -132,9 +154,11 @@ def main() -> None:
         one = build_search(changed, site, cache)
         used = cpu() - c
         print(f"one repo       : {one.seconds:7.2f} s ({used:.1f} s CPU)  rebuilt {one.rebuilt}/{one.buckets}")
-        total, requests, secs = measure_query(site, args.query)
+        total, requests, secs, kinds = measure_query(site, args.query)
         print(f"query {args.query!r}: {total / 1e3:,.0f} KB in {requests} responses, {secs:.1f} s to results "
               "(index load included)")
+        for what, (n, size) in sorted(kinds.items(), key=lambda kv: -kv[1][1]):
+            print(f"  {what:10s} {size / 1e3:9,.0f} KB in {n} responses")
     finally:
         if args.keep:
             print(f"kept {tmp}")

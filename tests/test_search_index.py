@@ -162,3 +162,50 @@ def test_search_ui_assets_are_local():
         assert "innerHTML =" not in js.replace("tpl.innerHTML", ""), name
         assert "cdn" not in js.lower() and "https://" not in js, name
     assert "pagefind/" in (THEME / "assets/lookout/search-core.js").read_text()
+
+
+def sharded_catalog() -> dict:
+    """Over RESOURCE_PAGES_MAX Resources (so they are shards): 34 repos, each with 3 types of 50
+    Resources owned by the repo's team, one more with 150 RDS instances, and a lone queue."""
+    ents = []
+    for r in range(35):
+        repo, owner = f"svc-{r:02d}", f"group:default/team-{r % 5}"
+        types = ("rds",) if r == 34 else ("rds", "s3-bucket", "sqs-queue")
+        for t in types:
+            for i in range(150 if r == 34 else 50):
+                e = entity("Resource", f"{repo}-{t}-{i:03d}", repo, type=t, owner=owner)
+                e["metadata"]["tags"] = ["pci"] if i % 2 else []
+                e["spec"]["lifecycle"] = "production" if i % 3 else "experimental"
+                ents.append(e)
+    ents.append(entity("Resource", "lone-queue", "svc-99", type="sqs-queue"))
+    ents.append(entity("Component", "orders", "svc-00", type="service"))
+    return {"entities": ents}
+
+
+def test_sharded_resources_are_one_record_per_repo_type_and_owner(tmp_path):
+    from generator.portal.index import RESOURCE_PAGES_MAX
+    catalog = sharded_catalog()
+    assert sum(e["kind"] == "Resource" for e in catalog["entities"]) > RESOURCE_PAGES_MAX
+    stats = build_search(catalog, tmp_path, None)
+    found = frags(tmp_path)
+    groups = {u: f for u, f in found.items() if "?group=" in u}
+    # 34 repos x 3 types, and 150 RDS instances of svc-34 in two records of at most 100
+    assert len(groups) == 34 * 3 + 2 and stats.pages == len(groups) + 2
+    assert set(found) - set(groups) == {"/catalog/default/resource/?name=lone-queue",
+                                        "/catalog/default/component/orders/"}
+    g = next(f for u, f in groups.items() if json.loads(f["meta"]["members"])[0][0] == "svc-07-s3-bucket-000")
+    names = [f"svc-07-s3-bucket-{i:03d}" for i in range(50)]
+    # each member is a heading whose id is its name (Pagefind's sub-results), in name order
+    assert [a["id"] for a in g["anchors"] if a["element"] == "h2"] == names
+    assert [a["text"] for a in g["anchors"] if a["element"] == "h2"] == names
+    assert [m[0] for m in json.loads(g["meta"]["members"])] == names
+    assert json.loads(g["meta"]["members"])[1] == ["svc-07-s3-bucket-001", "", "production", ["pci"]]
+    # type and owner are the group's; lifecycle and tags every member's (the browser keeps the matching)
+    assert g["filters"] == {"is": ["entity"], "kind": ["Resource"], "type": ["s3-bucket"], "owner": ["team-2"],
+                            "lifecycle": ["experimental", "production"], "tag": ["pci"]}
+    assert "Kind: Resource · Type: s3-bucket" in g["content"] and "svc-07-s3-bucket-049" in g["content"]
+    big = sorted(json.loads(f["meta"]["members"]).__len__() for u, f in groups.items() if "svc-34" in f["content"])
+    assert big == [50, 100]
+    # same input, same records
+    again = search_index.entity_records(copy.deepcopy(catalog))
+    assert [(r.url, r.html) for r in again] == [(r.url, r.html) for r in search_index.entity_records(catalog)]

@@ -40,7 +40,7 @@ from generator.search.service import PagefindService, PagefindServiceError
 OUTPUT_SUBDIR = "pagefind"
 MANIFEST = "lookout-search.json"
 # Bump when the records or the bundle layout change: every cached bucket is rebuilt.
-FORMAT = "lookout-search-2"
+FORMAT = "lookout-search-3"
 # Heading permalinks and copy buttons are chrome; mermaid blocks are diagram source.
 EXCLUDE = [".headerlink", ".md-clipboard", ".mermaid", "[data-pagefind-ignore]"]
 RUNTIME = ("pagefind.js",)
@@ -186,14 +186,15 @@ def _link_tree(src: Path, dst: Path, skip: tuple[str, ...] = ()) -> None:
 
 
 def build_search(catalog: dict[str, Any], site_dir: Path, cache_dir: Path | None = None, *,
-                 jobs: int | None = None) -> SearchStats:
-    """Write ``site_dir/pagefind/`` from catalog.json's entities and the docs pages in ``site_dir``."""
+                 jobs: int | None = None, resource_pages: str = "auto") -> SearchStats:
+    """Write ``site_dir/pagefind/`` from catalog.json's entities and the docs pages in ``site_dir``.
+    ``resource_pages``: the portal's setting (auto/pages/shards), which decides Resources' URLs."""
     t0 = time.perf_counter()
     site_dir = Path(site_dir)
     if not site_dir.is_dir():
         raise SearchIndexError(f"site folder {site_dir} does not exist")
     version = _pagefind_version()
-    plan = buckets(entity_records(catalog), docs_records(site_dir))
+    plan = buckets(entity_records(catalog, resource_pages), docs_records(site_dir))
     tmp_root = None
     if cache_dir is None:
         tmp_root = Path(tempfile.mkdtemp(prefix="lookout-search-"))

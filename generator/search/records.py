@@ -1,4 +1,5 @@
-"""What the search index holds: one record per entity (from catalog.json) and per docs page.
+"""What the search index holds: one record per entity (from catalog.json) and per docs page;
+in a large org (sharded Resources), one record per group of Resources (repo, type, owner).
 
 Entity records are written from catalog.json, not read back from the
 entity pages, so an entity is searchable however its page is rendered (a
@@ -17,6 +18,7 @@ Every value comes from a repo, so everything is escaped here.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,63 +60,146 @@ def _short(ref: Any) -> str:
     return split_ref(ref)[2] if isinstance(ref, str) and ref else ""
 
 
-def entity_html(entity: dict[str, Any], sharded: bool = False) -> tuple[str, str] | None:
-    """(url, record HTML) of one catalog entity, or None if it has no page URL.
-    ``sharded``: the catalog's Resources are shards (a Resource's URL is ``…/resource/?name=``)."""
-    ref = canonical_ref(entity)
-    url = page_url(ref, sharded)
-    if url is None:
-        return None
-    meta, spec = entity.get("metadata") or {}, entity.get("spec") or {}
-    name = _text(meta.get("name"))
-    title = _text(meta.get("title")) or name
-    kind = kind_label(str(entity.get("kind") or ""))
-    etype, lifecycle = _text(spec.get("type")), _text(spec.get("lifecycle"))
-    owner, system = _short(spec.get("owner")), _short(spec.get("system"))
-    tags = sorted({t.strip() for t in meta.get("tags") or [] if isinstance(t, str) and t.strip()})
-    description = _text(meta.get("description"))
+@dataclass(frozen=True)
+class _Fields:
+    """What a record shows of one entity (every value from a repo: escaped when written)."""
+    name: str
+    title: str
+    kind: str
+    type: str
+    owner: str
+    lifecycle: str
+    system: str
+    tags: list[str]
+    description: str
 
-    what = [f"Kind: {kind}"] + ([f"Type: {etype}"] if etype else [])
-    more = [f"{label}: {value}" for label, value in
-            (("Owner", owner), ("Lifecycle", lifecycle), ("System", system)) if value]
-    if tags:
-        more.append("Tags: " + ", ".join(tags))
-    filters = [("is", "entity"), ("kind", kind)] + [(k, v) for k, v in (
-        ("type", etype), ("owner", owner), ("lifecycle", lifecycle)) if v] + [("tag", t) for t in tags]
-    metas = [("title", title), ("name", name), ("kind", kind), ("type", etype), ("owner", owner),
-             ("lifecycle", lifecycle)]
+    @classmethod
+    def of(cls, entity: dict[str, Any]) -> _Fields:
+        meta, spec = entity.get("metadata") or {}, entity.get("spec") or {}
+        name = _text(meta.get("name"))
+        return cls(name=name, title=_text(meta.get("title")) or name,
+                   kind=kind_label(str(entity.get("kind") or "")), type=_text(spec.get("type")),
+                   owner=_short(spec.get("owner")), lifecycle=_text(spec.get("lifecycle")),
+                   system=_short(spec.get("system")),
+                   tags=sorted({t.strip() for t in meta.get("tags") or [] if isinstance(t, str) and t.strip()}),
+                   description=_text(meta.get("description")))
+
+    def body(self, heading: str) -> list[str]:
+        """The searchable text: title (weight 10), name (8), what it is (4), the rest (2), description."""
+        e = escape
+        what = [f"Kind: {self.kind}"] + ([f"Type: {self.type}"] if self.type else [])
+        more = [f"{label}: {value}" for label, value in
+                (("Owner", self.owner), ("Lifecycle", self.lifecycle), ("System", self.system)) if value]
+        if self.tags:
+            more.append("Tags: " + ", ".join(self.tags))
+        parts = [heading]
+        if self.name and self.name != self.title:
+            parts.append(f'<p data-pagefind-weight="8">{e(self.name)}</p>')
+        parts.append(f'<p data-pagefind-weight="4">{e(" · ".join(what))}</p>')
+        if more:
+            parts.append(f'<p data-pagefind-weight="2">{e(" · ".join(more))}</p>')
+        if self.description:
+            parts.append(f"<p>{e(self.description)}</p>")
+        return parts
+
+
+def _record_html(filters: list[tuple[str, str]], metas: list[tuple[str, str]], body: list[str]) -> str:
     e = escape
     parts = ['<html lang="en"><body>']
     parts += [f'<span data-pagefind-filter="{k}">{e(v)}</span>' for k, v in filters]
     parts += [f'<span data-pagefind-meta="{k}">{e(v)}</span>' for k, v in metas if v]
     parts.append("<main data-pagefind-body>")
-    parts.append(f'<h1 data-pagefind-weight="10">{e(title)}</h1>')
-    if name and name != title:
-        parts.append(f'<p data-pagefind-weight="8">{e(name)}</p>')
-    parts.append(f'<p data-pagefind-weight="4">{e(" · ".join(what))}</p>')
-    if more:
-        parts.append(f'<p data-pagefind-weight="2">{e(" · ".join(more))}</p>')
-    if description:
-        parts.append(f"<p>{e(description)}</p>")
+    parts += body
     parts.append("</main></body></html>")
-    return "/" + url, "".join(parts)
+    return "".join(parts)
 
 
-def entity_records(catalog: dict[str, Any]) -> list[Record]:
-    """Every entity that has a page; bucketed by its repo, so one repo's change touches one bucket."""
+def entity_html(entity: dict[str, Any], sharded: bool = False) -> tuple[str, str] | None:
+    """(url, record HTML) of one catalog entity, or None if it has no page URL.
+    ``sharded``: the catalog's Resources are shards (a Resource's URL is ``…/resource/?name=``)."""
+    url = page_url(canonical_ref(entity), sharded)
+    if url is None:
+        return None
+    f = _Fields.of(entity)
+    filters = [("is", "entity"), ("kind", f.kind)] + [(k, v) for k, v in (
+        ("type", f.type), ("owner", f.owner), ("lifecycle", f.lifecycle)) if v] + [("tag", t) for t in f.tags]
+    metas = [("title", f.title), ("name", f.name), ("kind", f.kind), ("type", f.type), ("owner", f.owner),
+             ("lifecycle", f.lifecycle)]
+    body = f.body(f'<h1 data-pagefind-weight="10">{escape(f.title)}</h1>')
+    return "/" + url, _record_html(filters, metas, body)
+
+
+# A group record holds at most this many Resources (a bigger group is split, in name order):
+# a record is one fragment, loaded whole for a hit.
+GROUP_MAX = 100
+
+
+def group_html(ns: str, key: str, members: list[dict[str, Any]]) -> tuple[str, str]:
+    """(url, record HTML) of sharded Resources that share repo, type and owner (``key`` names
+    the group): one record, each member a heading whose id is its name, so Pagefind answers
+    a query with the members it matched as sub-results (``url#name``). The browser turns
+    each into a hit of its own (search-core.js ``expand``), from the ``members`` meta:
+    [name, title or "", lifecycle, tags] each. Type and owner are the group's; lifecycle and
+    tag filters list every member's value and the browser keeps the members that match."""
+    fields = sorted((_Fields.of(m) for m in members), key=lambda f: f.name)
+    first = fields[0]
+    lifecycles = sorted({f.lifecycle for f in fields if f.lifecycle})
+    tags = sorted({t for f in fields for t in f.tags})
+    filters = ([("is", "entity"), ("kind", first.kind)] + [(k, v) for k, v in (
+        ("type", first.type), ("owner", first.owner)) if v]
+        + [("lifecycle", v) for v in lifecycles] + [("tag", t) for t in tags])
+    table = [[f.name, "" if f.title == f.name else f.title, f.lifecycle, f.tags] for f in fields]
+    metas = [("title", f"{first.type or first.kind} of {first.owner}"), ("kind", first.kind),
+             ("type", first.type), ("owner", first.owner),
+             ("members", json.dumps(table, ensure_ascii=False, separators=(",", ":")))]
+    body = []
+    for f in fields:  # a name is [a-z0-9-_.] (page_url checked it): safe as an id as it is
+        body += f.body(f'<h2 id="{f.name}" data-pagefind-weight="10">{escape(f.title)}</h2>')
+    return f"/catalog/{ns}/resource/?group={key}", _record_html(filters, metas, body)
+
+
+def _record(repo: Any, url: str, html: str) -> Record:
+    return Record(key=str(repo or ""), url=url, html=html, sig=hashlib.sha256(html.encode("utf-8")).hexdigest())
+
+
+def _repo(entity: dict[str, Any]) -> Any:
+    ann = (entity.get("metadata") or {}).get("annotations") or {}
+    return ann.get("lookout/repo") if isinstance(ann, dict) else None
+
+
+def entity_records(catalog: dict[str, Any], resource_pages: str = "auto") -> list[Record]:
+    """Every entity that has a page; bucketed by its repo, so one repo's change touches one bucket.
+
+    When Resources are shards (a large org), those of one repo, type and owner are one group
+    record (group_html): a few records instead of one per Resource, which is what a query
+    loads (Pagefind's list of pages, ~6 bytes each, for every bucket)."""
     out: dict[str, Record] = {}
-    sharded = shard_resources(catalog)  # the portal's choice ("auto"), so links match its pages
+    sharded = shard_resources(catalog, resource_pages)  # the portal's choice, so links match its pages
+    groups: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
     for entity in catalog.get("entities") or []:
         if not isinstance(entity, dict):
             continue
         made = entity_html(entity, sharded)
         if made is None:
             continue
+        if sharded and str(entity.get("kind") or "").lower() == "resource":
+            _, ns, _ = split_ref(canonical_ref(entity))
+            spec = entity.get("spec") or {}
+            gkey = (str(_repo(entity) or ""), ns, _text(spec.get("type")), _text(spec.get("owner")))
+            groups.setdefault(gkey, []).append(entity)
+            continue
         url, html = made
-        ann = (entity.get("metadata") or {}).get("annotations") or {}
-        repo = ann.get("lookout/repo") if isinstance(ann, dict) else None
-        out[url] = Record(key=str(repo or ""), url=url, html=html,
-                          sig=hashlib.sha256(html.encode("utf-8")).hexdigest())
+        out[url] = _record(_repo(entity), url, html)
+    for (repo, ns, etype, owner), members in groups.items():
+        if len(members) == 1:  # a group of one is the Resource's own record
+            url, html = entity_html(members[0], sharded)  # type: ignore[misc]
+            out[url] = _record(repo, url, html)
+            continue
+        members.sort(key=lambda m: canonical_ref(m))
+        digest = hashlib.sha256(f"{repo}\0{etype}\0{owner}".encode()).hexdigest()[:12]
+        for i in range(0, len(members), GROUP_MAX):
+            url, html = group_html(ns, f"{digest}-{i // GROUP_MAX}", members[i:i + GROUP_MAX])
+            out[url] = _record(repo, url, html)
     return [out[u] for u in sorted(out)]
 
 

@@ -89,8 +89,50 @@ const nameLength = (d) => ((d.meta && (d.meta.name || d.meta.title)) || "").leng
 
 export const RERANK = 30;
 
-// Run a search; return {results, total, filters, ranked}: `ranked` holds the data of
-// the first RERANK results in Lookout's order, `results` the rest (not loaded).
+// A group record (sharded Resources of one repo, type and owner: generator/search/records.py
+// group_html) is never a hit itself: it becomes one hit per member Pagefind matched (its
+// sub-results, one per member heading, whose id is the member's name), or, with no query,
+// per member; each links to that Resource's page. Lifecycle and tag filters select the
+// group if any member matches: here only the members that do are kept.
+export function expand(d, filters) {
+  const m = d.meta || {};
+  if (!m.members) return [d];
+  let table;
+  try { table = JSON.parse(m.members); } catch { return []; }
+  const byName = new Map(table.map((row) => [row[0], row]));
+  const subs = (d.sub_results || []).filter((s) => s.anchor && byName.has(s.anchor.id));
+  const picked = subs.length ? subs.map((s) => [byName.get(s.anchor.id), s.excerpt]) : table.map((row) => [row, ""]);
+  const want = (f) => (filters && filters[f] && filters[f].any) || null;
+  const life = want("lifecycle");
+  const tags = want("tag");
+  const page = d.url.split(/[?#]/)[0]; // …/catalog/<ns>/resource/
+  const seen = new Set();
+  const out = [];
+  for (const [[name, title, lifecycle, memberTags], excerpt] of picked) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    if (life && !life.includes(lifecycle)) continue;
+    if (tags && !(memberTags || []).some((t) => tags.includes(t))) continue;
+    out.push({
+      url: `${page}?name=${encodeURIComponent(name)}`,
+      excerpt,
+      meta: { title: title || name, name, kind: m.kind, type: m.type, owner: m.owner, lifecycle },
+      filters: { is: ["entity"], kind: [m.kind], type: m.type ? [m.type] : [], owner: m.owner ? [m.owner] : [],
+                 lifecycle: lifecycle ? [lifecycle] : [], tag: memberTags || [] },
+    });
+  }
+  return out;
+}
+
+// The hits of Pagefind results (loaded, group records expanded).
+export async function loadHits(results, filters) {
+  const data = await Promise.all(results.map((r) => r.data()));
+  return data.flatMap((d) => expand(d, filters));
+}
+
+// Run a search; return {ranked, rest, total, filters, totalFilters}: `ranked` holds the hits
+// of the first RERANK results in Lookout's order, `rest` the later results (not loaded:
+// loadHits). `total` counts a not yet loaded group record as one.
 export async function runSearch(pagefind, query, filters, debounceMs) {
   const q = query.trim();
   const search = q
@@ -98,16 +140,16 @@ export async function runSearch(pagefind, query, filters, debounceMs) {
                   : await pagefind.search(q, { filters }))
     : await pagefind.search(null, { filters });
   if (search === null) return null;
-  const head = search.results.slice(0, RERANK);
-  const data = await Promise.all(head.map((r) => r.data()));
+  const data = await loadHits(search.results.slice(0, RERANK), filters);
   const order = data.map((d, i) => ({ d, i, tier: q ? nameTier(d, q) : 0 }));
   // within a tier of named hits, the shorter name is the closer one (`ledger-service`
   // before `ledger-service-exports`); otherwise Pagefind's order stands
   order.sort((a, b) => b.tier - a.tier || (a.tier && nameLength(a.d) - nameLength(b.d)) || a.i - b.i);
+  const rest = search.results.slice(RERANK);
   return {
     ranked: order.map((o) => o.d),
-    rest: search.results.slice(RERANK),
-    total: search.results.length,
+    rest,
+    total: order.length + rest.length,
     filters: search.filters,
     totalFilters: search.totalFilters,
   };

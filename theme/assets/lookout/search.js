@@ -2,7 +2,7 @@
 // Every value shown comes from the index (i.e. from repos): it is set with
 // textContent, never innerHTML, except Pagefind's excerpt, which is rebuilt
 // node by node keeping only text and <mark>.
-import { describe, excerptNodes, openSearch, runSearch, safeHref } from "./search-core.js";
+import { describe, excerptNodes, loadHits, openSearch, runSearch, safeHref } from "./search-core.js";
 
 const FACETS = ["is", "kind", "type", "owner", "lifecycle", "tag"];
 const PAGE_SIZE = 20;
@@ -31,16 +31,18 @@ async function main(root) {
   else input.value = state.q;
   root.querySelector("form").addEventListener("submit", (e) => e.preventDefault());
 
-  let ranked = [];
-  let rest = [];
+  let ranked = []; // the hits loaded so far, in order
+  let rest = [];   // Pagefind results not loaded yet (from `next` on)
+  let next = 0;
   let shown = 0;
+  let filters = {};
   let generation = 0;
   const allFilters = await pagefind.filters();
 
   async function run() {
     const gen = ++generation;
     writeUrl(state);
-    const filters = {};
+    filters = {};
     for (const f of FACETS) if (state.filters[f].size) filters[f] = { any: [...state.filters[f]] };
     const hasFilter = Object.keys(filters).length > 0;
     if (!state.q.trim() && !hasFilter) {
@@ -54,23 +56,31 @@ async function main(root) {
     if (found === null || gen !== generation) return; // superseded by a newer query
     ranked = found.ranked;
     rest = found.rest;
+    next = 0;
     shown = 0;
     list.replaceChildren();
     renderFacets(found.totalFilters || allFilters, found.filters);
-    status.textContent = found.total === 1 ? "1 result" : `${found.total} results`;
     await showMore(gen);
   }
 
   async function showMore(gen) {
-    // the first RERANK hits are loaded and in Lookout's order; later ones load on demand
+    // the first RERANK results are loaded and in Lookout's order; later ones load on demand
+    // (a group record is as many hits as it has matching members: the total grows as they load)
     const want = shown + PAGE_SIZE;
-    const data = ranked.slice(shown, want);
-    const later = rest.slice(Math.max(0, shown - ranked.length), Math.max(0, want - ranked.length));
-    data.push(...(await Promise.all(later.map((r) => r.data()))));
+    while (ranked.length < want && next < rest.length) {
+      const batch = rest.slice(next, next + want - ranked.length);
+      next += batch.length;
+      const hits = await loadHits(batch, filters);
+      if (gen !== generation) return;
+      ranked.push(...hits);
+    }
     if (gen !== generation) return;
+    const data = ranked.slice(shown, want);
     shown += data.length;
     for (const d of data) list.appendChild(renderHit(d, base));
-    more.hidden = shown >= ranked.length + rest.length;
+    const total = ranked.length + rest.length - next;
+    status.textContent = total === 1 ? "1 result" : `${total} results`;
+    more.hidden = shown >= total;
   }
 
   function renderFacets(totals, current) {
