@@ -126,6 +126,10 @@ class Draft:
     # a Resource inherits its owner from the service module, so an unknown
     # owner is reported once, at the service module's `owner =` line.
     field_locations: dict[str, Location] = field(default_factory=dict)
+    # Backstage's verdict on the entity (validate_entity), given where the draft is read: it
+    # depends on the entity alone, so it is computed in the read workers and cached with the
+    # read. None: not checked yet (link checks it).
+    errors: tuple[str, ...] | None = None
 
 
 @dataclass

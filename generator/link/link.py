@@ -74,7 +74,7 @@ def _admit(draft: Draft, problems: list[Problem]) -> bool:
         meta.setdefault("namespace", "default")
     if draft.source == "catalog":  # already validated when the published catalog was built
         return True
-    errors = validate_entity(ent)
+    errors = list(draft.errors) if draft.errors is not None else validate_entity(ent)
     ref = entity_ref(ent) if isinstance(meta, dict) else None
     if draft.source == "terraform":
         # The reader and the ownerless check already say these in the owner's terms.
@@ -89,7 +89,7 @@ class _Linker:
     def __init__(self, drafts: list[Draft], whole_org: bool = True, more_names: Iterable[str] = ()):
         self.problems: list[Problem] = []
         own = [Draft(_own_copy(d.entity), d.location, d.source, d.lookups, d.owner_explained,
-                     field_locations=d.field_locations) for d in drafts]
+                     field_locations=d.field_locations, errors=d.errors) for d in drafts]
         admitted = [d for d in sorted(own, key=_draft_key) if _admit(d, self.problems)]
         merged, dup_problems = merge_drafts(admitted)
         self.problems += dup_problems

@@ -21,7 +21,22 @@ def read_repo(repo: Repo, cfg: ReadConfig) -> ReadResult:
         except Exception as exc:  # a reader bug must cost one repo, not the build
             result.problems.append(Problem("error", f"internal error while reading: {exc!r}", repo.name))
     _mark_docs(repo, result)
+    _check(result)
     return result
+
+
+def _check(result: ReadResult) -> None:
+    """Each draft's validate_entity verdict, as link would compute it (namespace defaulted)."""
+    from generator.entity.rules import validate_entity
+
+    for draft in result.drafts:
+        ent, meta = draft.entity, draft.entity.get("metadata")
+        if isinstance(meta, dict) and isinstance(meta.get("name"), str) and "namespace" not in meta:
+            ent = {**ent, "metadata": {**meta, "namespace": "default"}}
+        try:
+            draft.errors = tuple(validate_entity(ent))
+        except Exception:  # noqa: BLE001 - link checks it again and reports as it always did
+            draft.errors = None
 
 
 def _mark_docs(repo: Repo, result: ReadResult) -> None:

@@ -27,8 +27,10 @@ from generator.config import ReadConfig
 from generator.model import ReadResult, Repo
 from generator.safefs import RepoFileError, lexists, list_files, read_bytes, is_plain_file
 
-FORMAT = b"lookout-read-1"
-_CODE = ("read/*.py", "read/tffuncs/*.py", "safefs.py", "model.py", "config.py")
+FORMAT = b"lookout-read-2"
+# The read's code, and the entity rules whose verdict each draft carries (Draft.errors).
+_CODE = ("read/*.py", "read/tffuncs/*.py", "safefs.py", "model.py", "config.py", "entity/*.py",
+         "entity/schema/*.py", "entity/schema/*.json", "entity/schema/*/*.json")
 
 
 @lru_cache(maxsize=1)
