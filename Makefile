@@ -23,11 +23,12 @@ test: setup
 	.venv/bin/ruff check .
 	$(PY) -m pytest -n 2 --dist loadfile -q -rs $(PYTEST_ARGS)
 
-## The scale benchmark (README, Performance): SIZE=M (1,000 repos, 25,000 resources) or L (250,000); REPEAT=3.
+## The scale benchmark (README, Performance): SIZE=M (1,000 repos, 25,000 resources) or L (250,000); REPEAT=3;
+## BENCH_ARGS=--browser also measures the built site in Chromium (bench/bench_browser.py).
 SIZE ?= M
 REPEAT ?= 3
 bench: setup
-	$(PY) bench/bench_scale.py --size $(SIZE) --repeat $(REPEAT)
+	$(PY) bench/bench_scale.py --size $(SIZE) --repeat $(REPEAT) $(BENCH_ARGS)
 
 ## The older per-stage benchmarks.
 bench-parts: setup

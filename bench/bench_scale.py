@@ -242,6 +242,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--work", type=Path, default=REPO / ".bench-cache", help="orgs, builds and results live here")
     ap.add_argument("--json", type=Path, help="results file (default: WORK/bench-scale-SIZE.json)")
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--browser", action="store_true",
+                    help="then measure the built site in Chromium (bench/bench_browser.py: owner filter, "
+                         "a resource page, a search query's transfer)")
     a = ap.parse_args(argv)
     params = dict(SIZES[a.size])
     for k in ("repos", "resources", "docs_pages"):
@@ -294,6 +297,12 @@ def main(argv: list[str] | None = None) -> None:
         print(f"baseline: plain `mkdocs build` of {b['pages']:,} minimal pages out of the nav, {b['wall']:.1f} s; "
               f"cold build / plain = {results['ratio_cold_to_plain']:.2f}")
     custom = any(getattr(a, k) is not None for k in ("repos", "resources", "docs_pages"))
+    if a.browser:
+        from bench.bench_browser import pick, report, run
+        owner, resource, ns, _ = pick(site)
+        results["browser"] = {"owner": owner, "resource": resource,
+                              **run(site, owner, resource, ns, "kafka", max(3, a.repeat))}
+        print(report(results["browser"], cold["entities"], "kafka"))
     out = a.json or work / f"bench-scale-{'custom' if custom else a.size}.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"results: {out}")
