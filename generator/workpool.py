@@ -17,6 +17,8 @@ wakes at least every few seconds, so a long job shows up in the log as
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, TimeoutError as FutureTimeout, wait
@@ -59,7 +61,7 @@ def run_jobs(fn: Callable[..., Any], jobs: Iterable[J], *, workers: int, timeout
     jobs = list(jobs)
     if not jobs:
         return
-    ctx = context or mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
+    ctx = context or mp.get_context(start_method())
     pool = ProcessPool(max_workers=max(1, min(workers, len(jobs))), max_tasks=max_tasks,
                        initializer=initializer, context=ctx)
     healthy = True
@@ -97,6 +99,20 @@ def run_jobs(fn: Callable[..., Any], jobs: Iterable[J], *, workers: int, timeout
             pool.join()
         else:
             pool.stop()   # no join: a thread blocked on a dead pipe would never return (they are daemons)
+
+
+def start_method() -> str:
+    """forkserver where it works, else spawn.
+
+    The fork server listens on a Unix socket in the temp folder, and a socket's
+    path has at most 107 bytes: under a long TMPDIR (CI runners nest them deep)
+    it cannot start, so workers are spawned instead (slower to start, same results).
+    """
+    if "forkserver" not in mp.get_all_start_methods():
+        return "spawn"
+    # what multiprocessing makes there: pymp-XXXXXXXX/listener-XXXXXXXX
+    longest = os.path.join(tempfile.gettempdir(), "pymp-xxxxxxxx", "listener-xxxxxxxx")
+    return "forkserver" if len(os.fsencode(longest)) < 100 else "spawn"
 
 
 def _supervised(pool: ProcessPool) -> bool:

@@ -109,3 +109,12 @@ def test_a_pool_whose_supervisor_died_ends_with_an_error_per_job_instead_of_wait
 def _exit_later(code):
     time.sleep(1.0)
     os._exit(code)
+
+
+def test_workers_start_under_a_temp_folder_too_long_for_the_fork_servers_socket(tmp_path, monkeypatch):
+    deep = tmp_path / ("t" * 100)   # a Unix socket's path holds at most 107 bytes
+    deep.mkdir()
+    monkeypatch.setenv("TMPDIR", str(deep))
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", None)   # tempfile caches the folder it found
+    assert list(run_jobs(abs, [-5], workers=1, timeout=60)) == [(-5, 5, None)]

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 
 from generator.model import Problem
 from generator.progress import Progress
-from generator.workpool import run_jobs
+from generator.workpool import run_jobs, start_method
 from generator.techdocs.config import PreparedDocs, prepare_docs
 from generator.techdocs.files import tree_hash
 from generator.techdocs.nav import normalize_doc_path
@@ -169,7 +169,7 @@ def _problem_from_json(d: dict[str, Any]) -> Problem:
 
 
 def _context() -> mp.context.BaseContext:
-    method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+    method = start_method()
     ctx = mp.get_context(method)
     if method == "forkserver":
         # imported once in the fork server; every worker starts warm
