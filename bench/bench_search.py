@@ -49,6 +49,7 @@ PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"></head><bod
 import {{ openSearch, runSearch }} from "./assets/lookout/search-core.js";
 const pf = await openSearch(new URL("./", location.href).href);
 const found = await runSearch(pf, {query!r}, {{}}, 0);
+window.firstHits = found.ranked.slice(0, 5).map((d) => `${{(d.meta || {{}}).title}} <${{d.url}}>`);
 document.title = `done ${{found.total}}`;
 </script></body></html>
 """
@@ -105,6 +106,7 @@ def measure_query(site: Path, query: str) -> tuple[int, int, float, dict[str, tu
             page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/bench-query.html")
             page.wait_for_function("() => document.title.startsWith('done')", timeout=120_000)
             seconds = time.perf_counter() - t
+            first = page.evaluate("window.firstHits")
             page.wait_for_load_state("networkidle")
             b.close()
     finally:
@@ -113,6 +115,8 @@ def measure_query(site: Path, query: str) -> tuple[int, int, float, dict[str, tu
     for what, size in sizes:
         n, total = kinds.get(what, (0, 0))
         kinds[what] = (n + 1, total + size)
+    for line in first:
+        print(f"  hit: {line}")
     return sum(size for _, size in sizes), len(sizes), seconds, kinds
 
 
