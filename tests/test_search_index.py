@@ -177,6 +177,7 @@ def sharded_catalog() -> dict:
                 e["metadata"]["tags"] = ["pci"] if i % 2 else []
                 e["spec"]["lifecycle"] = "production" if i % 3 else "experimental"
                 ents.append(e)
+    ents.append(entity("Resource", "Svc-07-S3-Bucket-Upper", "svc-07", type="s3-bucket", owner="group:default/team-2"))
     ents.append(entity("Resource", "lone-queue", "svc-99", type="sqs-queue"))
     ents.append(entity("Component", "orders", "svc-00", type="service"))
     return {"entities": ents}
@@ -194,18 +195,23 @@ def test_sharded_resources_are_one_record_per_repo_type_and_owner(tmp_path):
     assert set(found) - set(groups) == {"/catalog/default/resource/?name=lone-queue",
                                         "/catalog/default/component/orders/"}
     g = next(f for u, f in groups.items() if json.loads(f["meta"]["members"])[0][0] == "svc-07-s3-bucket-000")
-    names = [f"svc-07-s3-bucket-{i:03d}" for i in range(50)]
+    names = [f"svc-07-s3-bucket-{i:03d}" for i in range(50)] + ["svc-07-s3-bucket-upper"]
     # each member is a heading whose id is its name (Pagefind's sub-results), in name order
     assert [a["id"] for a in g["anchors"] if a["element"] == "h2"] == names
-    assert [a["text"] for a in g["anchors"] if a["element"] == "h2"] == names
+    assert [a["text"] for a in g["anchors"] if a["element"] == "h2"] == names[:-1] + ["Svc-07-S3-Bucket-Upper"]
     assert [m[0] for m in json.loads(g["meta"]["members"])] == names
     assert json.loads(g["meta"]["members"])[1] == ["svc-07-s3-bucket-001", "", "production", ["pci"]]
+    # the id and link name is the ref's (as the Resource's URL has it), the title its own
+    assert json.loads(g["meta"]["members"])[-1] == ["svc-07-s3-bucket-upper", "Svc-07-S3-Bucket-Upper", "production", ["go"]]
     # type and owner are the group's; lifecycle and tags every member's (the browser keeps the matching)
     assert g["filters"] == {"is": ["entity"], "kind": ["Resource"], "type": ["s3-bucket"], "owner": ["team-2"],
-                            "lifecycle": ["experimental", "production"], "tag": ["pci"]}
+                            "lifecycle": ["experimental", "production"], "tag": ["go", "pci"]}
     assert "Kind: Resource · Type: s3-bucket" in g["content"] and "svc-07-s3-bucket-049" in g["content"]
     big = sorted(json.loads(f["meta"]["members"]).__len__() for u, f in groups.items() if "svc-34" in f["content"])
     assert big == [50, 100]
-    # same input, same records
-    again = search_index.entity_records(copy.deepcopy(catalog))
-    assert [(r.url, r.html) for r in again] == [(r.url, r.html) for r in search_index.entity_records(catalog)]
+    # same input, same bytes (a build with a cache, then one reusing it)
+    cached = tmp_path / "cached"
+    cached.mkdir()
+    build_search(copy.deepcopy(catalog), cached, tmp_path / "cache")
+    assert build_search(catalog, cached, tmp_path / "cache").rebuilt == 0
+    assert same_tree(tmp_path / "pagefind", cached / "pagefind")

@@ -134,27 +134,28 @@ def entity_html(entity: dict[str, Any], sharded: bool = False) -> tuple[str, str
 GROUP_MAX = 100
 
 
-def group_html(ns: str, key: str, members: list[dict[str, Any]]) -> tuple[str, str]:
+def group_html(ns: str, key: str, members: dict[str, dict[str, Any]]) -> tuple[str, str]:
     """(url, record HTML) of sharded Resources that share repo, type and owner (``key`` names
-    the group): one record, each member a heading whose id is its name, so Pagefind answers
-    a query with the members it matched as sub-results (``url#name``). The browser turns
-    each into a hit of its own (search-core.js ``expand``), from the ``members`` meta:
-    [name, title or "", lifecycle, tags] each. Type and owner are the group's; lifecycle and
-    tag filters list every member's value and the browser keeps the members that match."""
-    fields = sorted((_Fields.of(m) for m in members), key=lambda f: f.name)
-    first = fields[0]
-    lifecycles = sorted({f.lifecycle for f in fields if f.lifecycle})
-    tags = sorted({t for f in fields for t in f.tags})
+    the group; ``members``: each by the name of its ref, the one its URL holds). One record,
+    each member a heading whose id is that name, so Pagefind answers a query with the members
+    it matched as sub-results (``url#name``). The browser turns each into a hit of its own
+    (search-core.js ``expand``), from the ``members`` meta: [name, title or "", lifecycle,
+    tags] each. Type and owner are the group's; lifecycle and tag filters list every member's
+    value and the browser keeps the members that match."""
+    fields = [(slug, _Fields.of(members[slug])) for slug in sorted(members)]
+    first = fields[0][1]
+    lifecycles = sorted({f.lifecycle for _, f in fields if f.lifecycle})
+    tags = sorted({t for _, f in fields for t in f.tags})
     filters = ([("is", "entity"), ("kind", first.kind)] + [(k, v) for k, v in (
         ("type", first.type), ("owner", first.owner)) if v]
         + [("lifecycle", v) for v in lifecycles] + [("tag", t) for t in tags])
-    table = [[f.name, "" if f.title == f.name else f.title, f.lifecycle, f.tags] for f in fields]
+    table = [[slug, "" if f.title == slug else f.title, f.lifecycle, f.tags] for slug, f in fields]
     metas = [("title", f"{first.type or first.kind} of {first.owner}"), ("kind", first.kind),
              ("type", first.type), ("owner", first.owner),
              ("members", json.dumps(table, ensure_ascii=False, separators=(",", ":")))]
     body = []
-    for f in fields:  # a name is [a-z0-9-_.] (page_url checked it): safe as an id as it is
-        body += f.body(f'<h2 id="{f.name}" data-pagefind-weight="10">{escape(f.title)}</h2>')
+    for slug, f in fields:  # the ref's name is [a-z0-9-_.] (page_url checked it): safe as an id
+        body += f.body(f'<h2 id="{slug}" data-pagefind-weight="10">{escape(f.title)}</h2>')
     return f"/catalog/{ns}/resource/?group={key}", _record_html(filters, metas, body)
 
 
@@ -175,7 +176,7 @@ def entity_records(catalog: dict[str, Any], resource_pages: str = "auto") -> lis
     loads (Pagefind's list of pages, ~6 bytes each, for every bucket)."""
     out: dict[str, Record] = {}
     sharded = shard_resources(catalog, resource_pages)  # the portal's choice, so links match its pages
-    groups: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
+    groups: dict[tuple[str, str, str, str], dict[str, dict[str, Any]]] = {}
     for entity in catalog.get("entities") or []:
         if not isinstance(entity, dict):
             continue
@@ -183,22 +184,23 @@ def entity_records(catalog: dict[str, Any], resource_pages: str = "auto") -> lis
         if made is None:
             continue
         if sharded and str(entity.get("kind") or "").lower() == "resource":
-            _, ns, _ = split_ref(canonical_ref(entity))
+            _, ns, slug = split_ref(canonical_ref(entity))
             spec = entity.get("spec") or {}
             gkey = (str(_repo(entity) or ""), ns, _text(spec.get("type")), _text(spec.get("owner")))
-            groups.setdefault(gkey, []).append(entity)
+            groups.setdefault(gkey, {})[slug] = entity  # one per URL, the last as above
             continue
         url, html = made
         out[url] = _record(_repo(entity), url, html)
     for (repo, ns, etype, owner), members in groups.items():
         if len(members) == 1:  # a group of one is the Resource's own record
-            url, html = entity_html(members[0], sharded)  # type: ignore[misc]
+            url, html = entity_html(next(iter(members.values())), sharded)  # type: ignore[misc]
             out[url] = _record(repo, url, html)
             continue
-        members.sort(key=lambda m: canonical_ref(m))
+        slugs = sorted(members)
         digest = hashlib.sha256(f"{repo}\0{etype}\0{owner}".encode()).hexdigest()[:12]
-        for i in range(0, len(members), GROUP_MAX):
-            url, html = group_html(ns, f"{digest}-{i // GROUP_MAX}", members[i:i + GROUP_MAX])
+        for i in range(0, len(slugs), GROUP_MAX):
+            url, html = group_html(ns, f"{digest}-{i // GROUP_MAX}",
+                                   {slug: members[slug] for slug in slugs[i:i + GROUP_MAX]})
             out[url] = _record(repo, url, html)
     return [out[u] for u in sorted(out)]
 
