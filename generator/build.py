@@ -76,9 +76,26 @@ def _docs(catalog: Catalog, repos: list[Repo], stage: Path, cfg: Config,
 def build(cfg: Config, out_dir: Path, *, catalog_out: Path | None = None, progress: bool = True,
           search: bool = True) -> BuildReport:
     """The whole pipeline from the configured repos."""
-    from generator import lastbuild
+    from generator.progress import Heartbeat
 
     timings = Timings()
+    started = time.monotonic()
+
+    def where() -> str:
+        done = list(timings.stages)
+        return (f"{time.monotonic() - started:.0f} s in, after {done[-1]}" if done
+                else f"{time.monotonic() - started:.0f} s in")
+    with Heartbeat(where, enabled=progress, every=HEARTBEAT_S):
+        return _build(cfg, out_dir, catalog_out, progress, search, timings)
+
+
+HEARTBEAT_S = 30.0   # the longest a build stays silent (progress on)
+
+
+def _build(cfg: Config, out_dir: Path, catalog_out: Path | None, progress: bool, search: bool,
+           timings: Timings) -> BuildReport:
+    from generator import lastbuild
+
     t = time.perf_counter()
     repos, crawl_problems = crawl(cfg)
     t = timings.add("crawl", t)

@@ -2,11 +2,48 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
+
+# When the last progress line (or bar update) was written, for Heartbeat.
+_last_output = [time.monotonic()]
+
+
+def _said() -> None:
+    _last_output[0] = time.monotonic()
+
+
+class Heartbeat:
+    """A line at least every ``every`` seconds while a build runs, whatever it is doing.
+
+    Stages with a bar say how far they are; the rest (linking, writing catalog.json,
+    the site's index, assembling shards: minutes at 250,000 entities) say nothing, and
+    a CI log silent for minutes looks like a hang. ``what()`` says where the build is.
+    """
+
+    def __init__(self, what: Callable[[], str], enabled: bool = True, every: float = 30.0):
+        self.what, self.enabled, self.every = what, enabled, every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="heartbeat", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        if self.enabled:
+            _said()
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        while not self._stop.wait(min(1.0, self.every / 4)):
+            if time.monotonic() - _last_output[0] >= self.every:
+                print(f"still building: {self.what()}", file=sys.stderr, flush=True)
+                _said()
 
 
 class Progress:
@@ -33,12 +70,14 @@ class Progress:
         self.done += n
         if self._bar is not None:
             self._bar.update(n)
+            _said()
             return
         now = time.monotonic()
         if self.done >= self.total or now - self._last >= self.every:
             self._last = now
             print(f"{self.label}: {self.done}/{self.total} ({now - self._start:.1f}s)",
                   file=sys.stderr, flush=True)
+            _said()
 
     def note(self, text: str) -> None:
         """A line about work in progress (what is still running), whatever the bar's state."""
@@ -50,6 +89,7 @@ class Progress:
         else:
             self._last = time.monotonic()
             print(line, file=sys.stderr, flush=True)
+        _said()
 
     def close(self) -> None:
         if self._bar is not None:

@@ -67,3 +67,21 @@ def test_a_changed_config_builds_again(org, tmp_path):
     renamed = build(cfg, tmp_path / "site", catalog_out=tmp_path / "catalog.json", progress=False, search=False)
     assert not renamed.unchanged
     assert "Acme portal" in (tmp_path / "site" / "index.html").read_text()
+
+
+def test_a_stage_without_a_bar_still_says_the_build_is_alive(org, tmp_path, monkeypatch, capsys):
+    import time
+
+    from generator import build as build_module
+
+    real = build_module.write_catalog
+
+    def slow_write(*args, **kwargs):   # a stage with nothing to report for a while
+        time.sleep(1.5)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(build_module, "write_catalog", slow_write)
+    monkeypatch.setattr(build_module, "HEARTBEAT_S", 0.5)
+    cfg = Config(repos_dirs=[org], cache_dir=tmp_path / "cache")
+    build(cfg, tmp_path / "site", progress=True, search=False)
+    err = capsys.readouterr().err
+    assert "still building: " in err and "after docs" in err   # catalog.json is written after docs
