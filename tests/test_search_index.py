@@ -80,7 +80,7 @@ def test_every_entity_and_docs_page_is_indexed(built):
         "/docs/default/component/orders/", "/docs/default/component/orders/runbook/"}
     assert {"is", "kind", "type", "owner", "lifecycle", "tag"} <= set(stats.filter_names)
     manifest = json.loads((site / "pagefind/lookout-search.json").read_text())
-    assert [ix["path"] for ix in manifest["indexes"]] == ["e0/", "d0/"]
+    assert [ix["path"] for ix in manifest["indexes"]] == ["e0/", "d0/"] and "groups" not in manifest
     assert (site / "pagefind/pagefind.js").is_file() and (site / "pagefind/e0/wasm.en.pagefind").is_file()
     # no fragment files: they are packed
     assert not list((site / "pagefind").rglob("*.pf_fragment"))
@@ -194,6 +194,8 @@ def test_sharded_resources_are_one_record_per_repo_type_and_owner(tmp_path):
     assert len(groups) == 34 * 3 + 2 and stats.pages == len(groups) + 2
     assert set(found) - set(groups) == {"/catalog/default/resource/?name=lone-queue",
                                         "/catalog/default/component/orders/"}
+    # the browser ranks without Pagefind's page-length term when there are groups (search-core.js)
+    assert json.loads((tmp_path / "pagefind/lookout-search.json").read_text())["groups"] == len(groups)
     g = next(f for u, f in groups.items() if json.loads(f["meta"]["members"])[0][0] == "svc-07-s3-bucket-000")
     names = [f"svc-07-s3-bucket-{i:03d}" for i in range(50)] + ["svc-07-s3-bucket-upper"]
     # each member is a heading whose id is its name (Pagefind's sub-results), in name order

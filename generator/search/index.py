@@ -219,7 +219,11 @@ def build_search(catalog: dict[str, Any], site_dir: Path, cache_dir: Path | None
             manifest.append({"path": f"{b.name}/", "packs": info["packs"], "pages": info["pages"]})
         if plan:
             shutil.copyfile(wanted[plan[0].name] / "pagefind.js", out / "pagefind.js")
-        (out / MANIFEST).write_text(json.dumps({"indexes": manifest}, separators=(",", ":")) + "\n")
+        # "groups": how many group records (records.group_html), absent when none: the browser
+        # then ranks without Pagefind's page-length term (search-core.js)
+        groups = sum(1 for b in plan for r in b.records if "?group=" in r.url)
+        body = {"indexes": manifest, **({"groups": groups} if groups else {})}
+        (out / MANIFEST).write_text(json.dumps(body, separators=(",", ":")) + "\n")
         if cache_dir is not None:  # keep only what this build uses
             keep = set(wanted.values())
             for old in store.iterdir():

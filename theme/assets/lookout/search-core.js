@@ -58,6 +58,10 @@ async function load(base) {
   installFragmentPacks(location.origin);
   const pagefind = await import(new URL("pagefind.js", root).href);
   const common = { baseUrl: new URL(base).pathname, excerptLength: 24 };
+  // Group records (a large org's Resources, up to 100 in one) are many short entities, not
+  // one long page: Pagefind's page-length term would rank a big group's exact name below every
+  // short page that shares a word with it, so it is off when the index has them.
+  if (manifest.groups) common.ranking = { pageLength: 0 };
   await pagefind.options({ ...common, basePath: new URL(indexes[0].path, root).pathname, noWorker: true });
   await pagefind.init();
   await Promise.all(indexes.slice(1).map((ix) => pagefind.mergeIndex(new URL(ix.path, root).pathname, common)));
