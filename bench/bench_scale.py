@@ -14,8 +14,10 @@ runs the whole build in a child process, four scenarios:
     1% repos     1% of the repos changed the same way
 
 For each: the wall time of every stage (the pipeline's own Timings, plus
-total), the peak memory of the build's whole process tree (RSS of every
-process summed, sampled from /proc every 0.1 s: workers count too), and
+total), the peak memory of the build's whole process tree (sampled from
+/proc every 0.1 s, workers included: PSS summed, the memory the tree
+uses, and RSS summed, which counts the pages forked workers share with
+their parent once per process), and
 the published site's bytes and files. "total" is the build as the build
 measures itself, "wall s" the child process from start to exit (Python's
 start-up and imports included). Warm scenarios repeat (--repeat),
@@ -68,7 +70,7 @@ class TreeMemory:
     """Peak of the summed RSS of a process and all its descendants, sampled from /proc."""
 
     def __init__(self, pid: int, interval: float = 0.1):
-        self.pid, self.interval, self.peak = pid, interval, 0
+        self.pid, self.interval, self.peak, self.peak_rss = pid, interval, 0, 0
         self._stop = threading.Event()
         self._page = os.sysconf("SC_PAGE_SIZE")
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -81,7 +83,9 @@ class TreeMemory:
         self._stop.set()
         self._thread.join()
 
-    def sample(self) -> int:
+    def sample(self) -> tuple[int, int]:
+        """(PSS, RSS) of the tree, summed. RSS counts a page shared by forked workers (copy on
+        write) once per process; PSS divides it among them: the memory the build uses."""
         children: dict[int, list[int]] = {}
         for entry in os.scandir("/proc"):
             if not entry.name.isdigit():
@@ -93,20 +97,27 @@ class TreeMemory:
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(ppid, []).append(int(entry.name))
-        total, todo = 0, [self.pid]
+        pss = rss = 0
+        todo = [self.pid]
         while todo:
             pid = todo.pop()
             todo += children.get(pid, [])
             try:
                 with open(f"/proc/{pid}/statm", "rb") as fh:
-                    total += int(fh.read().split()[1]) * self._page
+                    rss += int(fh.read().split()[1]) * self._page
+                with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+                    for line in fh:
+                        if line.startswith(b"Pss:"):
+                            pss += int(line.split()[1]) * 1024
+                            break
             except (OSError, IndexError, ValueError):
                 pass
-        return total
+        return pss, rss
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, self.sample())
+            pss, rss = self.sample()
+            self.peak, self.peak_rss = max(self.peak, pss), max(self.peak_rss, rss)
             self._stop.wait(self.interval)
 
 
@@ -133,6 +144,7 @@ def run_build(org: Path, site: Path, cache: Path) -> dict:
     result = json.loads(line.split(" ", 1)[1])
     result["wall"] = wall
     result["peak_bytes"] = mem.peak
+    result["peak_rss_bytes"] = mem.peak_rss
     result["site_bytes"], result["site_files"] = tree_size(site)
     return result
 
@@ -198,7 +210,8 @@ def baseline(work: Path, pages: int) -> dict:
     wall = time.perf_counter() - t0
     nbytes, files = tree_size(plain / "site")
     shutil.rmtree(plain / "site", ignore_errors=True)
-    return {"pages": pages, "wall": wall, "peak_bytes": mem.peak, "site_bytes": nbytes, "site_files": files}
+    return {"pages": pages, "wall": wall, "peak_bytes": mem.peak, "peak_rss_bytes": mem.peak_rss,
+            "site_bytes": nbytes, "site_files": files}
 
 
 def median_run(runs: list[dict]) -> dict:
@@ -207,6 +220,7 @@ def median_run(runs: list[dict]) -> dict:
     return {"runs": len(runs), "wall": statistics.median(r["wall"] for r in runs),
             "stages": {k: statistics.median(r["stages"].get(k, 0.0) for r in runs) for k in stages},
             "peak_bytes": max(r["peak_bytes"] for r in runs),
+            "peak_rss_bytes": max(r["peak_rss_bytes"] for r in runs),
             "site_bytes": runs[-1]["site_bytes"], "site_files": runs[-1]["site_files"],
             "entities": runs[-1]["entities"], "docs_sites": runs[-1]["docs_sites"],
             "cached_repos": statistics.median(r["cached_repos"] for r in runs)}
@@ -217,14 +231,15 @@ def table(results: dict) -> str:
     stages = []
     for r in rows.values():
         stages += [k for k in r["stages"] if k not in stages]
-    head = ["scenario", "runs", *stages, "wall s", "peak MB", "site MB", "files"]
+    head = ["scenario", "runs", *stages, "wall s", "peak PSS MB", "peak RSS MB", "site MB", "files"]
     lines = [head]
     for name, r in rows.items():
         lines.append([name, str(r["runs"]), *(f"{r['stages'].get(k, 0):.1f}" for k in stages),
-                      f"{r['wall']:.1f}", f"{r['peak_bytes'] / 2**20:.0f}",
+                      f"{r['wall']:.1f}", f"{r['peak_bytes'] / 2**20:.0f}", f"{r['peak_rss_bytes'] / 2**20:.0f}",
                       f"{r['site_bytes'] / 2**20:.0f}", f"{r['site_files']:,}"])
     b = results["baseline"]
     lines.append(["plain mkdocs", "1", *("" for _ in stages), f"{b['wall']:.1f}", f"{b['peak_bytes'] / 2**20:.0f}",
+                  f"{b.get('peak_rss_bytes', 0) / 2**20:.0f}",
                   f"{b['site_bytes'] / 2**20:.0f}", f"{b['site_files']:,}"])
     widths = [max(len(row[i]) for row in lines) for i in range(len(head))]
     return "\n".join("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
@@ -275,7 +290,8 @@ def main(argv: list[str] | None = None) -> None:
                     night += 1
             r = run_build(org, site, cache)
             runs.append(r)
-            print(f"  {scenario}: {r['wall']:.1f} s, peak {r['peak_bytes'] / 2**20:.0f} MB, "
+            print(f"  {scenario}: {r['wall']:.1f} s, peak {r['peak_bytes'] / 2**20:.0f} MB PSS "
+                  f"({r['peak_rss_bytes'] / 2**20:.0f} MB RSS), "
                   + ", ".join(f"{k} {v:.1f}" for k, v in r["stages"].items()), flush=True)
         results["scenarios"][scenario] = median_run(runs)
     cold = results["scenarios"]["cold"]
@@ -285,7 +301,8 @@ def main(argv: list[str] | None = None) -> None:
         results["baseline"] = baseline(work, pages)
         results["ratio_cold_to_plain"] = cold["wall"] / results["baseline"]["wall"]
     else:
-        results["baseline"] = {"wall": float("nan"), "peak_bytes": 0, "site_bytes": 0, "site_files": 0, "pages": 0}
+        results["baseline"] = {"wall": float("nan"), "peak_bytes": 0, "peak_rss_bytes": 0, "site_bytes": 0,
+                               "site_files": 0, "pages": 0}
     print(f"\norg: {params['repos']} repos, {params['resources']} resource blocks, {params['docs_pages']} docs pages "
           f"a site, seed {a.seed}: {cold['entities']:,} entities, {cold['docs_sites']} docs sites; "
           f"{os.cpu_count()} CPUs (load average {results['machine']['load_before'][1]:.1f} before, "

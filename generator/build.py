@@ -21,7 +21,7 @@ from generator.catalog_json import write_catalog
 from generator.config import Config
 from generator.link import Catalog
 from generator.model import Problem, Repo
-from generator.pipeline import Timings, crawl, link_read, read_all
+from generator.pipeline import Timings, crawl, link_read, load_read_hits, read_all
 
 
 class BuildError(Exception):
@@ -99,7 +99,8 @@ def _build(cfg: Config, out_dir: Path, catalog_out: Path | None, progress: bool,
     t = time.perf_counter()
     repos, crawl_problems = crawl(cfg)
     t = timings.add("crawl", t)
-    read = read_all(repos, cfg.read, None, progress, cfg.cache_dir if cfg.read_cache else None)
+    cache_dir = cfg.cache_dir if cfg.read_cache else None
+    read = read_all(repos, cfg.read, None, progress, cache_dir, load_hits=False)
     timings.cached_repos = sum(hit for _, hit in read)
     t = timings.add("read", t)
     fp_args = (cfg, repos, read, crawl_problems, out_dir, catalog_out, search)
@@ -109,6 +110,7 @@ def _build(cfg: Config, out_dir: Path, catalog_out: Path | None, progress: bool,
         return BuildReport(Path(out_dir).resolve(), record.entities, record.problems, record.docs_sites,
                            record.search_pages, timings, unchanged=True)
     lastbuild.forget(cfg.cache_dir)
+    read = load_read_hits(read, repos, cfg.read, cache_dir.resolve() if cache_dir else None)
     catalog = link_read(read, repos, crawl_problems)
     timings.add("link", t)
     report = publish(catalog, repos, cfg, out_dir, catalog_out=catalog_out, progress=progress,

@@ -68,25 +68,29 @@ def crawl(cfg: Config, select: Callable[[str], bool] | None = None) -> tuple[lis
     return sorted(seen.values(), key=lambda r: r.name), problems
 
 
-def _read_one(repo: Repo, cfg: ReadConfig, cache_dir: Path | None) -> tuple[ReadResult, bool]:
-    return read_repo_cached(repo, cfg, cache_dir)
+def _read_one(repo: Repo, cfg: ReadConfig, cache_dir: Path | None) -> tuple[ReadResult | None, bool]:
+    """A worker's job: a cache hit comes back as (None, True); the main process loads it
+    when it needs it (pickling it back through a pipe cost more than the read itself)."""
+    return read_repo_cached(repo, cfg, cache_dir, load_hit=False)
 
 
 READ_TIMEOUT = 120.0   # seconds one repo's read may take before it is stopped and reported
 
 
 def read_all(repos: list[Repo], cfg: ReadConfig, workers: int | None, show_progress: bool,
-             cache_dir: Path | None, timeout: float | None = READ_TIMEOUT) -> list[tuple[ReadResult, bool]]:
+             cache_dir: Path | None, timeout: float | None = READ_TIMEOUT,
+             load_hits: bool = True) -> list[tuple[ReadResult | None, bool]]:
     """Every repo's (ReadResult, from the read cache?), in ``repos`` order.
 
     A repo whose read crashes its worker or runs past ``timeout`` is one
-    error naming the repo; every other repo is read as usual.
+    error naming the repo; every other repo is read as usual. With
+    ``load_hits`` False, a cache hit may be (None, True): ``load_hits()`` loads them.
     """
     workers = workers or min(os.cpu_count() or 1, 8)
     cache_dir = cache_dir.resolve() if cache_dir else None
     # Below ~100 repos, starting workers (each loads the HCL grammar) costs more than it saves.
     if workers <= 1 or len(repos) < 100:
-        return list(progress((_read_one(r, cfg, cache_dir) for r in repos), len(repos), "read",
+        return list(progress((read_repo_cached(r, cfg, cache_dir) for r in repos), len(repos), "read",
                              show_progress))
     bar = Progress(len(repos), "read", "repo", show_progress)
     results: dict[str, tuple[ReadResult, bool]] = {}
@@ -99,7 +103,25 @@ def read_all(repos: list[Repo], cfg: ReadConfig, workers: int | None, show_progr
         results[repo.name] = result
         bar.advance()
     bar.close()
-    return [results[r.name] for r in repos]
+    read = [results[r.name] for r in repos]
+    return load_read_hits(read, repos, cfg, cache_dir) if load_hits else read
+
+
+def load_read_hits(read: list[tuple[ReadResult | None, bool]], repos: list[Repo], cfg: ReadConfig,
+                   cache_dir: Path | None) -> list[tuple[ReadResult, bool]]:
+    """``read`` with every cache hit a worker checked loaded from the cache (read again if the
+    entry went missing since)."""
+    from generator.read.cache import ReadCache
+
+    cache = ReadCache(cache_dir) if cache_dir else None
+    out = []
+    for (result, hit), repo in zip(read, repos, strict=True):
+        if result is None:
+            result = cache.result(repo) if cache else None
+            if result is None:
+                result, hit = read_repo_cached(repo, cfg, cache_dir)
+        out.append((result, hit))
+    return out
 
 
 def build_catalog(cfg: Config, *, repos: list[Repo] | None = None, workers: int | None = None,

@@ -53,19 +53,22 @@ def _mark_docs(repo: Repo, result: ReadResult) -> None:
                     anns.setdefault(ANN_TECHDOCS, "dir:.")
 
 
-def read_repo_cached(repo: Repo, cfg: ReadConfig, cache_dir: Path | None) -> tuple[ReadResult, bool]:
+def read_repo_cached(repo: Repo, cfg: ReadConfig, cache_dir: Path | None,
+                     load_hit: bool = True) -> tuple[ReadResult | None, bool]:
     """``read_repo``, skipped when nothing it looked at last time has changed.
 
-    Returns (result, whether it came from the cache).
+    Returns (result, whether it came from the cache); with ``load_hit`` False, a
+    cached result is not loaded (None: ``ReadCache.result`` has it).
     """
     if cache_dir is None:
         return read_repo(repo, cfg), False
     from generator.read.cache import ReadCache
 
     cache = ReadCache(cache_dir)
-    hit = cache.load(repo, cfg)
-    if hit is not None:
-        return hit, True
+    if cache.check(repo, cfg):
+        hit = cache.result(repo) if load_hit else None
+        if hit is not None or not load_hit:
+            return hit, True
     with recording() as seen:
         result = read_repo(repo, cfg)
     cache.store(repo, cfg, seen, result)

@@ -27,7 +27,7 @@ from generator.config import ReadConfig
 from generator.model import ReadResult, Repo
 from generator.safefs import RepoFileError, lexists, list_files, read_bytes, is_plain_file
 
-FORMAT = b"lookout-read-2"
+FORMAT = b"lookout-read-3"
 # The read's code, and the entity rules whose verdict each draft carries (Draft.errors).
 _CODE = ("read/*.py", "read/tffuncs/*.py", "safefs.py", "model.py", "config.py", "entity/*.py",
          "entity/schema/*.py", "entity/schema/*.json", "entity/schema/*/*.json")
@@ -79,29 +79,46 @@ class ReadCache:
     def entry_path(self, repo: Repo) -> Path:
         return self.dir / f"{hashlib.sha1(repo.name.encode()).hexdigest()}.pickle"
 
-    def load(self, repo: Repo, cfg: ReadConfig) -> ReadResult | None:
+    # An entry is two pickles in one file: what the read looked at, then its result. A check
+    # reads only the first: at 250,000 resources the results are most of the bytes, and a
+    # worker that only checks must not unpickle them to hand them back pickled again.
+    def check(self, repo: Repo, cfg: ReadConfig) -> bool:
+        """Would the stored result be the result? (every question the read asked, asked again)"""
         try:
             with open(self.entry_path(repo), "rb") as fh:
-                entry = pickle.load(fh)
+                head = pickle.load(fh)
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
-            return None
-        if not isinstance(entry, dict) or entry.get("key") != self.key(repo, cfg):
-            return None
-        for kind, key, answer in entry["seen"]:
+            return False
+        if not isinstance(head, dict) or head.get("key") != self.key(repo, cfg):
+            return False
+        for kind, key, answer in head["seen"]:
             try:
                 if _replay(repo.path, kind, key) != answer:
-                    return None
+                    return False
             except (OSError, ValueError):
-                return None
-        return entry["result"]
+                return False
+        return True
+
+    def result(self, repo: Repo) -> ReadResult | None:
+        """The stored result, unchecked (after ``check``)."""
+        try:
+            with open(self.entry_path(repo), "rb") as fh:
+                pickle.load(fh)
+                result = pickle.load(fh)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+            return None
+        return result if isinstance(result, ReadResult) else None
+
+    def load(self, repo: Repo, cfg: ReadConfig) -> ReadResult | None:
+        return self.result(repo) if self.check(repo, cfg) else None
 
     def store(self, repo: Repo, cfg: ReadConfig, seen: list, result: ReadResult) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
-        entry = {"key": self.key(repo, cfg), "seen": seen, "result": result}
         fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump(entry, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump({"key": self.key(repo, cfg), "seen": seen}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.entry_path(repo))
         except OSError:
             Path(tmp).unlink(missing_ok=True)
