@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_search.py --entities 281000 --docs-sites 1000
     .venv/bin/python bench/bench_search.py --entities 30000 --query kafka
-    .venv/bin/python bench/bench_search.py --catalog site/api/catalog.json --query kafka
+    .venv/bin/python bench/bench_search.py --catalog site/api/catalog.json --query kafka --names 12
 
 With ``--catalog``, the entities are an existing catalog.json instead (e.g. the
 demo org's at L, ``lookout demo generate`` + ``lookout build``: a realistic
@@ -17,7 +17,8 @@ seconds, buckets rebuilt, files and bytes of ``pagefind/``. Then serves the
 result and, in Debian's chromium (Playwright), opens a page that loads the
 search the way the portal does (theme/assets/lookout/search-core.js) and
 runs one query: the sum of the response bodies is the query's transfer
-(target: under 1 MB at L).
+(target: under 1 MB at L). ``--names N`` then searches N Resource names
+exactly and counts those whose own Resource is the first hit.
 """
 from __future__ import annotations
 
@@ -50,6 +51,8 @@ import {{ openSearch, runSearch }} from "./assets/lookout/search-core.js";
 const pf = await openSearch(new URL("./", location.href).href);
 const found = await runSearch(pf, {query!r}, {{}}, 0);
 window.firstHits = found.ranked.slice(0, 5).map((d) => `${{(d.meta || {{}}).title}} <${{d.url}}>`);
+// the first hit's name for a query (--names)
+window.firstName = async (q) => ((await runSearch(pf, q, {{}}, 0)).ranked[0] || {{ meta: {{}} }}).meta.name || null;
 document.title = `done ${{found.total}}`;
 </script></body></html>
 """
@@ -83,7 +86,25 @@ def _what(url: str) -> str:
     return "other"
 
 
-def measure_query(site: Path, query: str) -> tuple[int, int, float, dict[str, tuple[int, int]]]:
+def name_sample(catalog: dict, n: int) -> list[str]:
+    """Resource names to search exactly (--names): half from the 40 biggest groups of repo, type
+    and owner, half from any group; the same catalog gives the same names."""
+    import random
+    groups: dict[tuple, list[str]] = {}
+    for e in catalog["entities"]:
+        if e.get("kind") == "Resource":
+            key = ((e["metadata"].get("annotations") or {}).get("lookout/repo"), e["spec"].get("type"),
+                   e["spec"].get("owner"))
+            groups.setdefault(key, []).append(e["metadata"]["name"].lower())
+    every = list(groups.values())
+    big = sorted(every, key=len)[-40:]
+    rnd = random.Random(3)
+    picks = [rnd.choice(g) for g in rnd.sample(big, min(len(big), n // 2))]
+    return picks + [rnd.choice(rnd.choice(every)) for _ in range(n - len(picks))]
+
+
+def measure_query(site: Path, query: str, names: list[str] = ()
+                  ) -> tuple[int, int, float, dict[str, tuple[int, int]]]:
     from playwright.sync_api import sync_playwright
 
     shutil.copytree(REPO / "theme/assets/lookout", site / "assets/lookout", dirs_exist_ok=True)
@@ -108,6 +129,10 @@ def measure_query(site: Path, query: str) -> tuple[int, int, float, dict[str, tu
             seconds = time.perf_counter() - t
             first = page.evaluate("window.firstHits")
             page.wait_for_load_state("networkidle")
+            if names:
+                missed = [n for n in names if page.evaluate("q => window.firstName(q)", n) != n]
+                print(f"exact names first: {len(names) - len(missed)} of {len(names)}"
+                      + (f"; not first: {', '.join(missed)}" if missed else ""))
             b.close()
     finally:
         httpd.shutdown()
@@ -135,6 +160,7 @@ def main() -> None:
     ap.add_argument("--docs-pages", type=int, default=8)
     ap.add_argument("--query", default="orders")
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--names", type=int, default=0, help="also search N Resource names exactly: how many rank first")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-search-"))
     try:
@@ -158,7 +184,7 @@ def main() -> None:
         one = build_search(changed, site, cache)
         used = cpu() - c
         print(f"one repo       : {one.seconds:7.2f} s ({used:.1f} s CPU)  rebuilt {one.rebuilt}/{one.buckets}")
-        total, requests, secs, kinds = measure_query(site, args.query)
+        total, requests, secs, kinds = measure_query(site, args.query, name_sample(catalog, args.names))
         print(f"query {args.query!r}: {total / 1e3:,.0f} KB in {requests} responses, {secs:.1f} s to results "
               "(index load included)")
         for what, (n, size) in sorted(kinds.items(), key=lambda kv: -kv[1][1]):
