@@ -105,7 +105,10 @@ def _build(cfg: Config, out_dir: Path, catalog_out: Path | None, progress: bool,
     t = timings.add("read", t)
     fp_args = (cfg, repos, read, crawl_problems, out_dir, catalog_out, search)
     record = lastbuild.load(cfg.cache_dir)
-    if lastbuild.still_current(record, lastbuild.fingerprint(*fp_args), out_dir, catalog_out, cfg.iframe_hosts):
+    # Every entry file hashed: not without a record to compare with. When every read was a
+    # hit, the build stores no entry, so the same fingerprint is the one to record after it.
+    fp = lastbuild.fingerprint(*fp_args) if record else None
+    if lastbuild.still_current(record, fp, out_dir, catalog_out, cfg.iframe_hosts):
         timings.add("unchanged", t)
         return BuildReport(Path(out_dir).resolve(), record.entities, record.problems, record.docs_sites,
                            record.search_pages, timings, unchanged=True)
@@ -115,7 +118,8 @@ def _build(cfg: Config, out_dir: Path, catalog_out: Path | None, progress: bool,
     timings.add("link", t)
     report = publish(catalog, repos, cfg, out_dir, catalog_out=catalog_out, progress=progress,
                      search=search, timings=timings)
-    lastbuild.save(cfg.cache_dir, lastbuild.fingerprint(*fp_args, after_build=True), out_dir, catalog_out, report)
+    lastbuild.save(cfg.cache_dir, fp or lastbuild.fingerprint(*fp_args, after_build=True), out_dir, catalog_out,
+                   report)
     return report
 
 

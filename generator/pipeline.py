@@ -84,7 +84,7 @@ def read_all(repos: list[Repo], cfg: ReadConfig, workers: int | None, show_progr
 
     A repo whose read crashes its worker or runs past ``timeout`` is one
     error naming the repo; every other repo is read as usual. With
-    ``load_hits`` False, a cache hit may be (None, True): ``load_hits()`` loads them.
+    ``load_hits`` False, a cache hit may be (None, True): ``load_read_hits`` loads them.
     """
     workers = workers or min(os.cpu_count() or 1, 8)
     cache_dir = cache_dir.resolve() if cache_dir else None

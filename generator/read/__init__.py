@@ -66,8 +66,10 @@ def read_repo_cached(repo: Repo, cfg: ReadConfig, cache_dir: Path | None,
 
     cache = ReadCache(cache_dir)
     if cache.check(repo, cfg):
-        hit = cache.result(repo) if load_hit else None
-        if hit is not None or not load_hit:
+        if not load_hit:
+            return None, True
+        hit = cache.result(repo)
+        if hit is not None:
             return hit, True
     with recording() as seen:
         result = read_repo(repo, cfg)

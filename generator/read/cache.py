@@ -109,9 +109,6 @@ class ReadCache:
             return None
         return result if isinstance(result, ReadResult) else None
 
-    def load(self, repo: Repo, cfg: ReadConfig) -> ReadResult | None:
-        return self.result(repo) if self.check(repo, cfg) else None
-
     def store(self, repo: Repo, cfg: ReadConfig, seen: list, result: ReadResult) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
