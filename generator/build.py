@@ -76,6 +76,7 @@ def _docs(catalog: Catalog, repos: list[Repo], stage: Path, cfg: Config,
 def build(cfg: Config, out_dir: Path, *, catalog_out: Path | None = None, progress: bool = True,
           search: bool = True) -> BuildReport:
     """The whole pipeline from the configured repos."""
+    from generator.gcpolicy import collect_less
     from generator.progress import Heartbeat
 
     timings = Timings()
@@ -85,7 +86,7 @@ def build(cfg: Config, out_dir: Path, *, catalog_out: Path | None = None, progre
         done = list(timings.stages)
         return (f"{time.monotonic() - started:.0f} s in, after {done[-1]}" if done
                 else f"{time.monotonic() - started:.0f} s in")
-    with Heartbeat(where, enabled=progress, every=HEARTBEAT_S):
+    with Heartbeat(where, enabled=progress, every=HEARTBEAT_S), collect_less():
         return _build(cfg, out_dir, catalog_out, progress, search, timings)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from generator.config import Config, ReadConfig
 from generator.crawl import crawl_manifest, layout_problems, org_repo, repos_in_folder
+from generator.gcpolicy import collect_less
 from generator.link import Catalog, link
 from generator.model import Problem, ReadResult, Repo
 from generator.progress import Progress, progress
@@ -124,6 +125,7 @@ def load_read_hits(read: list[tuple[ReadResult | None, bool]], repos: list[Repo]
     return out
 
 
+@collect_less()
 def build_catalog(cfg: Config, *, repos: list[Repo] | None = None, workers: int | None = None,
                   show_progress: bool = True, timings: Timings | None = None) -> tuple[Catalog, list[Repo]]:
     timings = timings or Timings()

@@ -94,3 +94,24 @@ def test_a_repo_whose_docs_fail_gets_a_problem_and_a_note_on_its_page(tmp_path):
     assert 'id="docs-failed"' in page and 'id="docs-link"' not in page
     assert 'id="docs-link"' in (site / "catalog/default/component/cart-service/index.html").read_text()
     assert report.docs_sites == 1
+
+
+def test_a_build_runs_with_fewer_collections_and_restores_the_collector(tmp_path, monkeypatch):
+    """The raised GC thresholds hold only while a build runs, also when it fails (a long
+    `lookout serve` must keep collecting cycles)."""
+    import gc
+
+    import generator.build as build_module
+    from generator.gcpolicy import BUILD_THRESHOLDS
+
+    seen = []
+
+    def link_read(*args):
+        seen.append(gc.get_threshold())
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(build_module, "link_read", link_read)
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError, match="stop here"):
+        build(Config(cache_dir=tmp_path / "cache"), tmp_path / "site", progress=False)
+    assert seen == [BUILD_THRESHOLDS] and gc.get_threshold() == before != BUILD_THRESHOLDS
