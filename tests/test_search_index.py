@@ -217,3 +217,132 @@ def test_sharded_resources_are_one_record_per_repo_type_and_owner(tmp_path):
     build_search(copy.deepcopy(catalog), cached, tmp_path / "cache")
     assert build_search(catalog, cached, tmp_path / "cache").rebuilt == 0
     assert same_tree(tmp_path / "pagefind", cached / "pagefind")
+
+
+# ---- a record's signature stands for its HTML: a changed entity is never reused stale -------
+
+RICH = {"apiVersion": "backstage.io/v1alpha1", "kind": "Component",
+        "metadata": {"name": "ledger", "namespace": "default", "title": "Ledger", "tags": ["go", "pci"],
+                     "description": "Books every payment.", "labels": {"tier": "1"},
+                     "links": [{"url": "https://x.example", "title": "Dash"}],
+                     "annotations": {"lookout/repo": "ledger", "lookout/file": ".af/service.tf",
+                                     "backstage.io/techdocs-ref": "dir:."}},
+        "spec": {"type": "service", "owner": "group:default/payments", "lifecycle": "production",
+                 "system": "system:default/money", "dependsOn": ["resource:default/ledger-db"],
+                 "providesApis": ["ledger-api"]},
+        "relations": [{"type": "ownedBy", "targetRef": "group:default/payments"}]}
+
+
+def leaves(value, path=()):
+    """Every leaf of a JSON value with its path."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from leaves(v, path + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from leaves(v, path + (i,))
+    else:
+        yield path, value
+
+
+def mutated(entity, path, new):
+    e = copy.deepcopy(entity)
+    target = e
+    for p in path[:-1]:
+        target = target[p]
+    target[path[-1]] = new
+    return e
+
+
+def shown(catalog, **kw):
+    """url -> (signature, the HTML the record would hold) of every entity record."""
+    from generator.search.records import entity_records
+    return {r.url: (r.sig, r.content()) for r in entity_records(catalog, **kw)}
+
+
+def mutations(entity):
+    """Every leaf changed (to another string, to a number, removed), and optional keys added."""
+    for path, value in leaves(entity):
+        yield path, mutated(entity, path, f"{value}-x")
+        yield path, mutated(entity, path, 7)
+        e = copy.deepcopy(entity)
+        target = e
+        for p in path[:-1]:
+            target = target[p]
+        del target[path[-1]]
+        yield path + ("deleted",), e
+    for path in (("metadata", "title"), ("spec", "system"), ("metadata", "description")):
+        yield path + ("added",), mutated({**entity, "metadata": dict(entity["metadata"]),
+                                          "spec": dict(entity["spec"])}, path, "Something new")
+
+
+@pytest.mark.parametrize("mode", ["pages", "shards"])
+def test_a_record_whose_html_changed_has_a_new_signature(mode):
+    """For any change to an entity: if its record (URL or HTML) changed, so did its signature
+    (what the bucket's key is made of). A field the record shows but the signature missed fails."""
+    kind = "Component" if mode == "pages" else "Resource"
+    base = {**copy.deepcopy(RICH), "kind": kind}
+    others = [entity("Resource", f"ledger-q{i}", "ledger", type="service", owner="group:default/payments")
+              for i in range(3)]  # with base: a group of 4 when sharded (same repo, type, owner)
+    before = shown({"entities": [base] + others}, resource_pages=mode)
+    assert any("?group=" in u for u in before) == (mode == "shards")
+    changed_sigs = 0
+    for path, e in mutations(base):
+        after = shown({"entities": [e] + others}, resource_pages=mode)
+        for url, (sig, html) in after.items():
+            if url in before and before[url][1] != html:
+                assert before[url][0] != sig, f"{'.'.join(map(str, path))} changed {url} but not its signature"
+                changed_sigs += 1
+    assert changed_sigs > 20  # the mutations do reach what records show
+    # what no record shows leaves every signature as it was (the bucket is reused)
+    for path in (("relations", 0, "targetRef"), ("spec", "dependsOn", 0), ("metadata", "labels", "tier"),
+                 ("metadata", "annotations", "lookout/file")):
+        assert shown({"entities": [mutated(base, path, "other")] + others}, resource_pages=mode) == before
+
+
+def test_changed_entities_are_searched_as_changed_with_the_same_cache(tmp_path, monkeypatch):
+    """Owner, title and description changes (a single record and a group member) between two
+    builds sharing a cache: the search text is the new one, the bundle a cold build's."""
+    monkeypatch.setattr(search_index, "ENTITIES_PER_BUCKET", 20)  # 106 records -> 8 buckets
+    catalog = sharded_catalog()
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    site.mkdir()
+    build_search(catalog, site, cache)
+    changed = copy.deepcopy(catalog)
+    by_name = {e["metadata"]["name"]: e for e in changed["entities"]}
+    by_name["orders"]["spec"]["owner"] = "group:default/wombats"
+    by_name["orders"]["metadata"]["description"] = "Takes quokka orders."
+    by_name["svc-03-rds-007"]["metadata"]["title"] = "Numbat replica"
+    stats = build_search(changed, site, cache)
+    assert 1 <= stats.rebuilt <= 2 < stats.buckets
+    found = frags(site)
+    orders = found["/catalog/default/component/orders/"]
+    assert "Owner: wombats" in orders["content"] and "quokka" in orders["content"]
+    assert orders["filters"]["owner"] == ["wombats"]
+    group = next(f for u, f in found.items() if "svc-03-rds-007" in f["meta"].get("members", ""))
+    assert "Numbat replica" in group["content"]
+    assert ["svc-03-rds-007", "Numbat replica", "production", ["pci"]] in json.loads(group["meta"]["members"])
+    cold = tmp_path / "cold"
+    cold.mkdir()
+    build_search(changed, cold, None)
+    assert same_tree(site / "pagefind", cold / "pagefind")
+
+
+def test_docs_pages_fed_from_their_content_block_index_as_the_whole_page(tmp_path, monkeypatch):
+    """Pagefind is fed a docs page from its content block on (not the theme's navigation
+    before it): the bundle is the one the whole pages give."""
+    from generator.search import records
+    site = docs_site(tmp_path)
+    page = site / "docs/default/component/orders/runbook/index.html"
+    whole = page.read_text(encoding="utf-8")
+    fed = records._docs_page(str(page))
+    assert len(fed) < len(whole) * 0.7 and 'class="md-nav' in whole and 'class="md-nav' not in fed
+    assert fed.startswith(whole[:whole.index("</head>")]) and whole.endswith(fed[fed.index("</head>") + 7:])
+    build_search({"entities": []}, site, None)
+    stripped = tmp_path / "stripped"
+    shutil.copytree(site / "pagefind", stripped)
+    monkeypatch.setattr(records, "_docs_page", lambda path: Path(path).read_text(encoding="utf-8"))
+    build_search({"entities": []}, site, None)
+    assert same_tree(stripped, site / "pagefind")
+    assert {f["url"] for f in read_fragments(stripped)} == {
+        "/docs/default/component/orders/", "/docs/default/component/orders/runbook/"}

@@ -17,13 +17,16 @@ Every value comes from a repo, so everything is escaped here.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterator
 
 from markupsafe import escape as _escape
 
@@ -32,18 +35,18 @@ from generator.portal.index import canonical_ref, kind_label, page_url, shard_re
 
 @dataclass(frozen=True)
 class Record:
-    """One page of the index: ``key`` picks its bucket, ``sig`` says when it changed."""
+    """One page of the index: ``key`` picks its bucket, ``sig`` says when it changed.
+
+    Its HTML is made (an entity) or read (a docs page) only when its bucket is built: a
+    build with one repo changed needs the HTML of one bucket's records, and every other
+    record's signature only, which costs a digest of the values the record shows."""
     key: str
     url: str
     sig: str
-    path: Path | None = None     # a docs page: its HTML is read from here when the bucket is built
-    html: str | None = None      # an entity: its record, built from catalog.json
+    make: Callable[[], str]     # its HTML: an entity's or a group's written, a docs page's read
 
     def content(self) -> str:
-        if self.html is not None:
-            return self.html
-        assert self.path is not None
-        return self.path.read_text(encoding="utf-8", errors="replace")
+        return self.make()
 
 
 def escape(text: str) -> str:
@@ -58,6 +61,42 @@ def _text(value: Any) -> str:
 def _short(ref: Any) -> str:
     """``group:default/payments`` -> ``payments`` (what pages and docs show as the owner)."""
     return split_ref(ref)[2] if isinstance(ref, str) and ref else ""
+
+
+def _inputs(entity: dict[str, Any]) -> tuple:
+    """Every value of an entity that its record shows or is bucketed and grouped by, as it is
+    in catalog.json. _Fields reads nothing else, so a record is a function of these (its URL
+    aside, which is part of every bucket's key anyway) and their digest is its signature."""
+    meta, spec = entity.get("metadata") or {}, entity.get("spec") or {}
+    ann = meta.get("annotations")
+    return (entity.get("kind"), meta.get("namespace"), meta.get("name"), meta.get("title"),
+            meta.get("tags"), meta.get("description"), spec.get("type"), spec.get("owner"),
+            spec.get("lifecycle"), spec.get("system"),
+            ann.get("lookout/repo") if isinstance(ann, dict) else None)
+
+
+@functools.lru_cache(maxsize=1)
+def _code() -> bytes:
+    """What else a record is a function of: the code that writes it (this module, the portal's
+    URLs and kind labels, markupsafe), so a new Lookout never reuses an old bucket."""
+    try:
+        escaper = version("markupsafe")
+    except PackageNotFoundError:
+        escaper = "unknown"
+    h = hashlib.sha256(f"{sys.version_info[:2]}\0{escaper}\0".encode())
+    for module in (__name__, page_url.__module__):
+        try:
+            h.update(Path(sys.modules[module].__file__ or "").read_bytes())
+        except OSError:  # no source file (a frozen install): its name, and the versions above
+            h.update(module.encode())
+    return h.digest()[:16]
+
+
+def _sig(*parts: Any) -> str:
+    # repr is exact for what JSON holds (str, numbers, None, lists, dicts), so two inputs
+    # share a signature only if they are equal
+    text = repr(parts).encode("utf-8", "backslashreplace")
+    return hashlib.blake2b(text, digest_size=16, key=_code()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -75,14 +114,12 @@ class _Fields:
 
     @classmethod
     def of(cls, entity: dict[str, Any]) -> _Fields:
-        meta, spec = entity.get("metadata") or {}, entity.get("spec") or {}
-        name = _text(meta.get("name"))
-        return cls(name=name, title=_text(meta.get("title")) or name,
-                   kind=kind_label(str(entity.get("kind") or "")), type=_text(spec.get("type")),
-                   owner=_short(spec.get("owner")), lifecycle=_text(spec.get("lifecycle")),
-                   system=_short(spec.get("system")),
-                   tags=sorted({t.strip() for t in meta.get("tags") or [] if isinstance(t, str) and t.strip()}),
-                   description=_text(meta.get("description")))
+        kind, _ns, name, title, tags, description, etype, owner, lifecycle, system, _repo = _inputs(entity)
+        name = _text(name)
+        return cls(name=name, title=_text(title) or name, kind=kind_label(str(kind or "")), type=_text(etype),
+                   owner=_short(owner), lifecycle=_text(lifecycle), system=_short(system),
+                   tags=sorted({t.strip() for t in tags or [] if isinstance(t, str) and t.strip()}),
+                   description=_text(description))
 
     def body(self, heading: str) -> list[str]:
         """The searchable text: title (weight 10), name (8), what it is (4), the rest (2), description."""
@@ -159,77 +196,104 @@ def group_html(ns: str, key: str, members: dict[str, dict[str, Any]]) -> tuple[s
     return f"/catalog/{ns}/resource/?group={key}", _record_html(filters, metas, body)
 
 
-def _record(repo: Any, url: str, html: str) -> Record:
-    return Record(key=str(repo or ""), url=url, html=html, sig=hashlib.sha256(html.encode("utf-8")).hexdigest())
-
-
-def _repo(entity: dict[str, Any]) -> Any:
-    ann = (entity.get("metadata") or {}).get("annotations") or {}
-    return ann.get("lookout/repo") if isinstance(ann, dict) else None
-
-
 def entity_records(catalog: dict[str, Any], resource_pages: str = "auto") -> list[Record]:
     """Every entity that has a page; bucketed by its repo, so one repo's change touches one bucket.
 
     When Resources are shards (a large org), those of one repo, type and owner are one group
     record (group_html): a few records instead of one per Resource, which is what a query
-    loads (Pagefind's list of pages, ~6 bytes each, for every bucket)."""
+    loads (Pagefind's list of pages, ~6 bytes each, for every bucket).
+
+    A record's signature is the digest of its entities' inputs (_inputs), its HTML is made
+    only if its bucket is built (Record.make): unchanged entities cost a digest each."""
     out: dict[str, Record] = {}
     sharded = shard_resources(catalog, resource_pages)  # the portal's choice, so links match its pages
-    groups: dict[tuple[str, str, str, str], dict[str, dict[str, Any]]] = {}
+    groups: dict[tuple[str, str, str, str], dict[str, tuple[str, dict[str, Any], tuple]]] = {}
     for entity in catalog.get("entities") or []:
         if not isinstance(entity, dict):
             continue
-        made = entity_html(entity, sharded)
-        if made is None:
+        ref = canonical_ref(entity)
+        url = page_url(ref, sharded)
+        if url is None:
             continue
+        inputs = _inputs(entity)
         if sharded and str(entity.get("kind") or "").lower() == "resource":
-            _, ns, slug = split_ref(canonical_ref(entity))
-            spec = entity.get("spec") or {}
-            gkey = (str(_repo(entity) or ""), ns, _text(spec.get("type")), _text(spec.get("owner")))
-            groups.setdefault(gkey, {})[slug] = entity  # one per URL, the last as above
+            _, ns, slug = split_ref(ref)
+            gkey = (str(inputs[-1] or ""), ns, _text(inputs[6]), _text(inputs[7]))
+            groups.setdefault(gkey, {})[slug] = ("/" + url, entity, inputs)  # one per URL, the last
             continue
-        url, html = made
-        out[url] = _record(_repo(entity), url, html)
+        out["/" + url] = _single("/" + url, entity, inputs, sharded)
     for (repo, ns, etype, owner), members in groups.items():
         if len(members) == 1:  # a group of one is the Resource's own record
-            url, html = entity_html(next(iter(members.values())), sharded)  # type: ignore[misc]
-            out[url] = _record(repo, url, html)
+            url, entity, inputs = next(iter(members.values()))
+            out[url] = _single(url, entity, inputs, sharded)
             continue
         slugs = sorted(members)
         digest = hashlib.sha256(f"{repo}\0{etype}\0{owner}".encode()).hexdigest()[:12]
         for i in range(0, len(slugs), GROUP_MAX):
-            url, html = group_html(ns, f"{digest}-{i // GROUP_MAX}",
-                                   {slug: members[slug] for slug in slugs[i:i + GROUP_MAX]})
-            out[url] = _record(repo, url, html)
+            chunk = slugs[i:i + GROUP_MAX]
+            key = f"{digest}-{i // GROUP_MAX}"
+            url = f"/catalog/{ns}/resource/?group={key}"
+            out[url] = Record(key=repo, url=url, sig=_sig("group", [(s, members[s][2]) for s in chunk]),
+                              make=functools.partial(_group, ns, key, {s: members[s][1] for s in chunk}))
     return [out[u] for u in sorted(out)]
 
 
-def _pages(site_root: Path) -> Iterator[Path]:
-    for folder, dirs, files in os.walk(site_root):
-        dirs.sort()
-        for name in sorted(files):
-            if name.endswith(".html") and name != "404.html":
-                yield Path(folder, name)
+def _single(url: str, entity: dict[str, Any], inputs: tuple, sharded: bool) -> Record:
+    return Record(key=str(inputs[-1] or ""), url=url, sig=_sig("entity", inputs),
+                  make=functools.partial(_entity, entity, sharded))
+
+
+def _entity(entity: dict[str, Any], sharded: bool) -> str:
+    return entity_html(entity, sharded)[1]  # type: ignore[index]  # it has a URL (entity_records)
+
+
+def _group(ns: str, key: str, members: dict[str, dict[str, Any]]) -> str:
+    return group_html(ns, key, members)[1]
 
 
 def docs_records(site_dir: Path, docs_subdir: str = "docs") -> list[Record]:
     """Every docs page under ``site_dir/docs/<ns>/<kind>/<name>/``; bucketed by its docs site.
 
-    A page's signature is its size and mtime: unchanged docs sites are hard links
-    into the docs cache (same inode, same mtime), so a quiet night reads no HTML.
+    A page's signature is its size, mtime and inode: unchanged docs sites are hard links
+    into the docs cache (the same inode and mtime), so a quiet night reads no HTML.
+    Plain strings, not Paths: ~8,000 pages at 1,000 repos, walked on every build.
     """
-    root = Path(site_dir) / docs_subdir
+    site = os.fspath(site_dir)
     out: list[Record] = []
-    if not root.is_dir():
-        return out
-    for path in _pages(root):
-        rel = path.relative_to(site_dir).as_posix()
+    for folder, dirs, files in os.walk(os.path.join(site, docs_subdir)):
+        dirs.sort()
+        rel = os.path.relpath(folder, site).replace(os.sep, "/")
         parts = rel.split("/")
-        if len(parts) < 5:
+        if len(parts) < 4:  # above docs/<ns>/<kind>/<name>/
             continue
-        url = "/" + (rel[: -len("index.html")] if path.name == "index.html" else rel)
-        st = path.stat()
-        out.append(Record(key="/".join(parts[1:4]), url=url, path=path,
-                          sig=f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"))
+        key = "/".join(parts[1:4])
+        for name in sorted(files):
+            if not name.endswith(".html") or name == "404.html":
+                continue
+            path = os.path.join(folder, name)
+            st = os.stat(path)
+            url = f"/{rel}/" if name == "index.html" else f"/{rel}/{name}"
+            out.append(Record(key=key, url=url, sig=f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}",
+                              make=functools.partial(_docs_page, path)))
     return out
+
+
+# Where what Pagefind reads of a docs page begins (theme/techdocs/main.html's content block:
+# the filter and meta spans, then the body). Before it is the theme's chrome (the header, the
+# navigation, ~60% of a page's bytes) and nothing Pagefind reads.
+_CONTENT_MARKS = ('<span hidden data-pagefind-filter="', '<span hidden data-pagefind-meta="',
+                  "<div data-pagefind-body>")
+
+
+def _docs_page(path: str) -> str:
+    """A docs page's HTML as Pagefind is fed it: its head, then from the content block on.
+    Pagefind writes the same bundle either way (a test builds both), parsing 40% of the bytes.
+    Without the marks (a page not from that template), the page as it is."""
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        html = fh.read()
+    body = html.find(_CONTENT_MARKS[2])
+    head = html.find("</head>")
+    if body < 0 or head < 0:
+        return html
+    start = min([body] + [i for i in (html.find(m, 0, body) for m in _CONTENT_MARKS[:2]) if i >= 0])
+    return html if start < head else html[:head + len("</head>")] + html[start:]
