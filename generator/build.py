@@ -10,6 +10,7 @@ site in place.
 """
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 import shutil
 import tempfile
@@ -41,7 +42,7 @@ class BuildReport:
     unchanged: bool = False   # nothing changed since the last build: the published site was kept
 
     def summary(self) -> str:
-        stages = ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.stages.items())
+        stages = ", ".join(self._stage(k, v) for k, v in self.timings.stages.items())
         if self.unchanged:
             return (f"{self.out_dir} is current: nothing changed since the last build "
                     f"({self.entities} entities, {self.docs_sites} docs sites; problems: "
@@ -49,6 +50,11 @@ class BuildReport:
         return (f"built {self.out_dir}: {self.entities} entities, {self.docs_sites} docs sites, "
                 f"{self.search_pages} pages searchable; problems: {self._problem_counts()}; "
                 f"{self.timings.cached_repos} repos unchanged since the last build ({stages})")
+
+    def _stage(self, name: str, seconds: float) -> str:
+        parts = self.timings.parallel if name == "site+search" else {}
+        side = " and ".join(f"{k} {v:.1f}s" for k, v in parts.items())
+        return f"{name} {seconds:.1f}s" + (f" ({side} side by side)" if side else "")
 
     def _problem_counts(self) -> str:
         sev = {s: sum(p.severity == s for p in self.problems) for s in ("error", "warning", "info")}
@@ -124,11 +130,81 @@ def _build(cfg: Config, out_dir: Path, catalog_out: Path | None, progress: bool,
     return report
 
 
+def _site_and_search(catalog: Catalog, catalog_path: Path, site: Path, docs: Path, cfg: Config,
+                     progress: bool, search: bool, timings: Timings) -> int:
+    """The portal into ``stage/site``, and the search index, side by side; pages searchable.
+
+    Both read only catalog.json / the catalog and the docs, none the other's output; each
+    is mostly one process's work (the portal's index, page keys and shards; the records fed
+    to Pagefind), so on two cores one waited for the other. The portal is built by a forked
+    process that reads catalog.json itself (it touches none of this process's objects, so
+    nothing is copied on write); this one indexes the docs where the docs stage left them.
+    The stage "site+search" is the time of both; "site" and "search" say each one's own.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from generator.portal.build import PortalBuildError
+    from generator.published import write_compact
+
+    plugin = {"pagerduty_url": cfg.pagerduty_url} if cfg.pagerduty_url else {}
+    if cfg.template_dirs:
+        plugin["templates"] = [str(d) for d in cfg.template_dirs]
+    compact = docs.parent / "validate.json.gz"
+    t = time.perf_counter()
+    with ProcessPoolExecutor(1, mp_context=mp.get_context("fork")) as pool:
+        portal = pool.submit(_portal_in_child, catalog_path, site, site_name=cfg.site_name, progress=progress,
+                             extra_config={"lookout": plugin} if plugin else None,
+                             cache_dir=cfg.cache_dir / "portal")
+        pages, failure = 0, None
+        # What a merge-request check fetches instead of the whole catalog (generator/published.py).
+        write_compact(catalog, compact)
+        if search:
+            from generator.search import SearchIndexError, build_search
+            started = time.perf_counter()
+            try:
+                docs.mkdir(exist_ok=True)
+                pages = build_search({"entities": catalog.entities}, docs, cfg.cache_dir).pages
+            except SearchIndexError as exc:
+                failure = BuildError(f"search index: {exc}")
+            search_s = time.perf_counter() - started
+        try:
+            site_s = portal.result()
+        except PortalBuildError as exc:
+            raise BuildError(str(exc)) from None
+        except BrokenProcessPool:
+            raise BuildError("portal build failed: its process died (out of memory?)") from None
+    if failure:
+        raise failure
+    timings.add("site+search", t)
+    timings.parallel = {"site": site_s, **({"search": search_s} if search else {})}
+    for part in ("docs", "pagefind"):
+        if (docs / part).is_dir():
+            shutil.rmtree(site / part, ignore_errors=True)
+            os.replace(docs / part, site / part)
+    os.replace(compact, site / "api" / "validate.json.gz")
+    return pages
+
+
+def _portal_in_child(*args, **kwargs) -> float:
+    """``build_site`` in the forked process; its seconds. Frozen first: a collection in the
+    child (the portal runs one before it forks its page renderers) then skips every object it
+    inherited, and writing to their headers would copy them all."""
+    import gc
+
+    from generator.portal.build import build_site
+
+    gc.freeze()
+    started = time.perf_counter()
+    build_site(*args, **kwargs)
+    return time.perf_counter() - started
+
+
 def publish(catalog: Catalog, repos: list[Repo], cfg: Config, out_dir: Path, *,
             catalog_out: Path | None = None, progress: bool = True, search: bool = True,
             timings: Timings | None = None) -> BuildReport:
     """docs -> catalog.json -> site -> search, staged and swapped in whole."""
-    from generator.portal.build import PortalBuildError, swap_in, build_site
+    from generator.portal.build import swap_in
 
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -144,29 +220,9 @@ def publish(catalog: Catalog, repos: list[Repo], cfg: Config, out_dir: Path, *,
         write_catalog(catalog, catalog_path)
         t = report.timings.add("catalog.json", t)
         site = stage / "site"
-        try:
-            plugin = {"pagerduty_url": cfg.pagerduty_url} if cfg.pagerduty_url else {}
-            if cfg.template_dirs:
-                plugin["templates"] = [str(d) for d in cfg.template_dirs]
-            build_site(catalog_path, site, site_name=cfg.site_name, progress=progress,
-                       extra_config={"lookout": plugin} if plugin else None, cache_dir=cfg.cache_dir / "portal")
-        except PortalBuildError as exc:
-            raise BuildError(str(exc)) from None
-        if (docs_stage / "docs").is_dir():
-            shutil.rmtree(site / "docs", ignore_errors=True)
-            os.replace(docs_stage / "docs", site / "docs")
-        # What a merge-request check fetches instead of the whole catalog (generator/published.py).
-        from generator.published import write_compact
-        write_compact(catalog, site / "api" / "validate.json.gz")
-        t = report.timings.add("site", t)
-        if search:
-            from generator.search import SearchIndexError, build_search
-            try:
-                report.search_pages = build_search({"entities": catalog.entities}, site,
-                                                   cfg.cache_dir).pages
-            except SearchIndexError as exc:
-                raise BuildError(f"search index: {exc}") from None
-            t = report.timings.add("search", t)
+        report.search_pages = _site_and_search(catalog, catalog_path, site, docs_stage, cfg, progress, search,
+                                               report.timings)
+        t = time.perf_counter()
         swap_in(site, out_dir)   # removing the previous site is part of it: not free at 50,000 files
         if catalog_out:
             catalog_out.parent.mkdir(parents=True, exist_ok=True)

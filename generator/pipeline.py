@@ -28,6 +28,8 @@ from generator.workpool import run_jobs
 class Timings:
     stages: dict[str, float] = field(default_factory=dict)
     cached_repos: int = 0   # repos whose read came from the read cache
+    # Parts of one stage that ran side by side (build.py: "site+search"), each one's own seconds.
+    parallel: dict[str, float] = field(default_factory=dict)
 
     def add(self, stage: str, since: float) -> float:
         now = time.perf_counter()
