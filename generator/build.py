@@ -204,10 +204,11 @@ def publish(catalog: Catalog, repos: list[Repo], cfg: Config, out_dir: Path, *,
             catalog_out: Path | None = None, progress: bool = True, search: bool = True,
             timings: Timings | None = None) -> BuildReport:
     """docs -> catalog.json -> site -> search, staged and swapped in whole."""
-    from generator.portal.build import swap_in
+    from generator.portal.build import remove_leftovers, swap_in
 
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(out_dir)
     report = BuildReport(out_dir, timings=timings or Timings())
     stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
     try:
@@ -223,7 +224,7 @@ def publish(catalog: Catalog, repos: list[Repo], cfg: Config, out_dir: Path, *,
         report.search_pages = _site_and_search(catalog, catalog_path, site, docs_stage, cfg, progress, search,
                                                report.timings)
         t = time.perf_counter()
-        swap_in(site, out_dir)   # removing the previous site is part of it: not free at 50,000 files
+        swap_in(site, out_dir, remove_later=True)
         if catalog_out:
             catalog_out.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(catalog_path, catalog_out)

@@ -115,3 +115,32 @@ def test_a_build_runs_with_fewer_collections_and_restores_the_collector(tmp_path
     with pytest.raises(RuntimeError, match="stop here"):
         build(Config(cache_dir=tmp_path / "cache"), tmp_path / "site", progress=False)
     assert seen == [BUILD_THRESHOLDS] and gc.get_threshold() == before != BUILD_THRESHOLDS
+
+
+def test_the_previous_site_goes_after_the_swap_and_leftovers_with_the_next_build(tmp_path):
+    import time
+
+    repos = tmp_path / "repos"
+    shutil.copytree(demo_root(), repos, ignore=shutil.ignore_patterns("docs", "mkdocs.yml"))
+    cfg = Config(repos_dirs=[repos], cache_dir=tmp_path / "cache")
+    out = tmp_path / "site"
+    service = repos / "ledger-service" / ".af" / "service.tf"
+
+    def change_and_build(n: int) -> None:
+        service.write_text(service.read_text().replace("description", f"# change {n}\n  description", 1))
+        build(cfg, out, progress=False, search=False)
+
+    build(cfg, out, progress=False, search=False)
+    change_and_build(1)
+    assert (out / "catalog" / "index.html").is_file()
+    deadline = time.monotonic() + 60
+    while list(tmp_path.glob(".site.old-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)   # removed by a detached process, after build() returned
+    assert not list(tmp_path.glob(".site.old-*"))
+    # What a removal cut short (the machine stopped) is gone once the next build publishes.
+    leftover = tmp_path / ".site.old-cut-short" / "catalog"
+    leftover.mkdir(parents=True)
+    (leftover / "index.html").write_text("old")
+    change_and_build(2)
+    assert not leftover.parent.exists()
+    assert (out / "catalog" / "index.html").is_file()
