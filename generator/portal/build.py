@@ -21,13 +21,15 @@ log = logging.getLogger("lookout.portal")
 
 def build_site(catalog_path: Path, out_dir: Path, *, site_name: str = "Lookout",
                extra_config: dict | None = None, progress: bool = True,
-               workers: int | None = None, cache_dir: Path | None = None) -> dict[str, int]:
+               workers: int | None = None, cache_dir: Path | None = None,
+               catalog_gz: bool = True) -> dict[str, int]:
     """Build the portal for ``catalog_path`` into ``out_dir``, atomically.
 
     Entity pages are rendered by ``workers`` processes (default: one per CPU; see
     parallel.py). With ``cache_dir``, a page whose inputs did not change since the
     build that filled it is taken from there. Returns the entity pages' counts
-    (``reused``, ``rendered``).
+    (``reused``, ``rendered``). ``catalog_gz`` False: no ``api/catalog.json.gz`` (the caller
+    writes it, with ``plugin.write_catalog_gz``).
     """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -50,6 +52,7 @@ def build_site(catalog_path: Path, out_dir: Path, *, site_name: str = "Lookout",
             del catalog
             plugin.workers = workers or os.cpu_count() or 1
             plugin.cache_dir = Path(cache_dir).resolve() if cache_dir else None
+            plugin.catalog_gz = catalog_gz
             build(cfg)
         except (Abort, ConfigurationError, Exception) as exc:
             reason = getattr(plugin, "last_error", None) or exc

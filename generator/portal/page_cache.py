@@ -10,6 +10,7 @@ those after a good build.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import shutil
 import tempfile
@@ -83,3 +84,19 @@ def _link(src: Path, dest: Path) -> None:
         if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
             raise
         shutil.copyfile(src, dest)  # another file system, or one without hard links
+
+
+def write_catalog_gz(catalog_path: Path, dest: Path, cache: PageCache | None) -> None:
+    """``api/catalog.json.gz`` (mtime 0: reproducible), from the cache when catalog.json is unchanged."""
+    import gzip
+
+    raw = Path(catalog_path).read_bytes()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    key = "catalog-gz-" + hashlib.sha256(raw).hexdigest()
+    if cache is not None and cache.link_into(key, dest):
+        return
+    data = gzip.compress(raw, compresslevel=6, mtime=0)
+    if cache is not None:
+        cache.store(key, data, dest)
+    else:
+        dest.write_bytes(data)

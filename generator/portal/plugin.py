@@ -35,7 +35,7 @@ from generator.portal.assets import MERMAID_DEST, find_mermaid
 from generator.portal.config import LookoutPluginConfig
 from generator.portal.entity_page import EntityPageBuilder
 from generator.portal.index import PortalIndex
-from generator.portal.page_cache import PageCache
+from generator.portal.page_cache import PageCache, write_catalog_gz
 
 log = logging.getLogger("mkdocs.plugins.lookout")
 
@@ -67,6 +67,7 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
         self.env: jinja2.Environment | None = None
         self.shell_base: str | None = None
         self.stats: dict[str, int] = {}
+        self.catalog_gz = True   # write api/catalog.json.gz
 
     # -- config -------------------------------------------------------------------
     def resolve_catalog(self, config) -> Path:
@@ -210,7 +211,8 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
                 shard_stats = writer.write_shards(site, cache, render)
                 self.stats = {k: self.stats.get(k, 0) + shard_stats.get(k, 0) for k in ("reused", "rendered")}
                 self.stats["shards"] = shard_stats["shards"]
-            self._catalog_gz(site, cache)
+            if self.catalog_gz:   # else build.py writes it, beside this build (the same bytes)
+                write_catalog_gz(self.catalog_path, site / "api" / "catalog.json.gz", cache)
             if cache is not None and self.cache_dir:
                 cache.prune(cache.used)
                 keys = writer.known_keys or writer.keys
@@ -220,23 +222,6 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
         finally:
             if scratch is not None:
                 shutil.rmtree(scratch, ignore_errors=True)
-
-    def _catalog_gz(self, site: Path, cache: PageCache | None) -> None:
-        """``api/catalog.json.gz`` (mtime 0: reproducible), from the cache when catalog.json is unchanged."""
-        import gzip
-        import hashlib
-
-        raw = self.catalog_path.read_bytes()
-        dest = site / "api" / "catalog.json.gz"
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        key = "catalog-gz-" + hashlib.sha256(raw).hexdigest()
-        if cache is not None and cache.link_into(key, dest):
-            return
-        data = gzip.compress(raw, compresslevel=6, mtime=0)
-        if cache is not None:
-            cache.store(key, data, dest)
-        else:
-            dest.write_bytes(data)
 
     def on_build_error(self, error):
         self.last_error = error
