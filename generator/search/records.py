@@ -84,7 +84,7 @@ def _code() -> bytes:
     except PackageNotFoundError:
         escaper = "unknown"
     h = hashlib.sha256(f"{sys.version_info[:2]}\0{escaper}\0".encode())
-    for module in (__name__, page_url.__module__):
+    for module in sorted({__name__} | {f.__module__ for f in (canonical_ref, kind_label, page_url, split_ref)}):
         try:
             h.update(Path(sys.modules[module].__file__ or "").read_bytes())
         except OSError:  # no source file (a frozen install): its name, and the versions above
