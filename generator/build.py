@@ -1,9 +1,10 @@
 """`lookout build`: the whole pipeline, published atomically.
 
-    crawl -> read -> link -> docs -> catalog.json -> site -> search -> publish
+    crawl -> read -> link -> docs -> catalog.json -> site || search -> publish
 
 Docs are built before catalog.json is written so that a repo whose docs
-fail shows that on its entity page (the problem is in the catalog). Every
+fail shows that on its entity page (the problem is in the catalog). The
+site and the search index are built side by side (``_site_and_search``). Every
 stage writes into one staging folder beside the output; only when all of
 them succeeded is it swapped in, so a failed build leaves the last good
 site in place.
@@ -210,7 +211,7 @@ def _portal_in_child(*args, **kwargs) -> float:
 def publish(catalog: Catalog, repos: list[Repo], cfg: Config, out_dir: Path, *,
             catalog_out: Path | None = None, progress: bool = True, search: bool = True,
             timings: Timings | None = None) -> BuildReport:
-    """docs -> catalog.json -> site -> search, staged and swapped in whole."""
+    """docs -> catalog.json -> site || search, staged and swapped in whole."""
     from generator.portal.build import remove_leftovers, swap_in
 
     out_dir = Path(out_dir).resolve()
