@@ -189,6 +189,7 @@ def _site_and_search(catalog: Catalog, catalog_path: Path, site: Path, docs: Pat
         if (docs / part).is_dir():
             shutil.rmtree(site / part, ignore_errors=True)
             os.replace(docs / part, site / part)
+    (site / "api").mkdir(exist_ok=True)   # the portal writes none there above CATALOG_JSON_MAX
     os.replace(compact, site / "api" / "validate.json.gz")
     os.replace(gz, site / "api" / "catalog.json.gz")
     return pages

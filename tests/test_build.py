@@ -144,3 +144,19 @@ def test_the_previous_site_goes_after_the_swap_and_leftovers_with_the_next_build
     change_and_build(2)
     assert not leftover.parent.exists()
     assert (out / "catalog" / "index.html").is_file()
+
+
+def test_a_catalog_too_big_to_publish_plain_is_published_gzipped(tmp_path, monkeypatch):
+    """Above CATALOG_JSON_MAX (250,000 Resources: ~500 MB) api/ holds the gzip and the
+    validation catalog only."""
+    import gzip
+
+    from generator.portal import plugin
+
+    monkeypatch.setattr(plugin, "CATALOG_JSON_MAX", 1000)
+    out = tmp_path / "site"
+    build(Config(cache_dir=tmp_path / "cache"), out, catalog_out=tmp_path / "catalog.json", progress=False,
+          search=False)
+    assert not (out / "api" / "catalog.json").exists()
+    assert gzip.decompress((out / "api" / "catalog.json.gz").read_bytes()) == (tmp_path / "catalog.json").read_bytes()
+    assert (out / "api" / "validate.json.gz").is_file()
