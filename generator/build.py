@@ -212,7 +212,16 @@ def _portal_in_child(*args, **kwargs) -> float:
 def publish(catalog: Catalog, repos: list[Repo], cfg: Config, out_dir: Path, *,
             catalog_out: Path | None = None, progress: bool = True, search: bool = True,
             timings: Timings | None = None) -> BuildReport:
-    """docs -> catalog.json -> site || search, staged and swapped in whole."""
+    """docs -> catalog.json -> site || search, staged and swapped in whole; one build at a
+    time per cache folder (each prunes the caches to what it used)."""
+    from generator.cachelock import cache_lock
+
+    with cache_lock(cfg.cache_dir, say=progress):
+        return _publish(catalog, repos, cfg, out_dir, catalog_out, progress, search, timings)
+
+
+def _publish(catalog: Catalog, repos: list[Repo], cfg: Config, out_dir: Path, catalog_out: Path | None,
+             progress: bool, search: bool, timings: Timings | None) -> BuildReport:
     from generator.portal.build import remove_leftovers, swap_in
 
     out_dir = Path(out_dir).resolve()

@@ -209,3 +209,24 @@ def test_serving_on_a_busy_port_is_a_clear_message_before_any_build(tmp_path):
     assert proc.returncode == 2
     assert f"cannot serve on 127.0.0.1:{port}" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_a_second_build_on_the_same_cache_waits_for_the_first_and_says_so(tmp_path):
+    """Two builds sharing a cache folder prune it under each other: the second one waits."""
+    import time
+
+    from generator.cachelock import cache_lock
+
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)}
+    with cache_lock(tmp_path / ".lookout-cache", say=False):   # "the first build"
+        proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "build", "--out", "site", "--no-search"],
+                                cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while not (tmp_path / ".lookout-cache" / "read").is_dir() and time.monotonic() < deadline:
+            time.sleep(0.2)   # it reads while the other one holds the lock: only publishing waits
+        time.sleep(3)
+        assert proc.poll() is None and not (tmp_path / "site").exists()
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert "waiting for another build that uses the cache folder" in err
+    assert (tmp_path / "site" / "catalog" / "index.html").is_file()
