@@ -155,6 +155,19 @@ def test_second_run_is_served_from_cache(built):
                                                          for p in built["first"]]
 
 
+def test_a_fresh_site_from_the_cache_holds_what_the_first_build_published(built, tmp_path):
+    # What a nightly build does: every docs site placed from the cache into a new staging folder.
+    fresh = tmp_path / "stage"
+    again = build_all_docs(built["jobs"], fresh, built["cache"], workers=1, progress=False)
+    assert again.stats.built == 0 and again.stats.cached == 3
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes()
+                for p in sorted((root / "docs").rglob("*")) if p.is_file()}
+    assert files(fresh) == files(built["site"])
+    assert again.stats.output_bytes == built["first"].stats.output_bytes > 0
+
+
 def test_changed_page_rebuilds_only_that_repo(built, tmp_path):
     site, cache = tmp_path / "site", built["cache"]
     build_all_docs(built["jobs"], site, cache, workers=1, progress=False)

@@ -33,6 +33,7 @@ from generator.workpool import run_jobs, start_method
 from generator.techdocs.config import PreparedDocs, prepare_docs
 from generator.techdocs.files import tree_hash
 from generator.techdocs.nav import normalize_doc_path
+from generator.techdocs.place import place_site, site_listing
 from generator.techdocs.worker import THEME_DIR, BuildOutcome, DocsContext, build_docs, init_worker
 
 CACHE_FORMAT = "techdocs-1"   # bump to invalidate every cached docs site
@@ -103,41 +104,6 @@ def _cache_key(prep: PreparedDocs, ctx: DocsContext) -> str:
     return tree_hash(prep.scan.entries, salt)
 
 
-STAMP = ".lookout-docs"   # in each placed docs site: the cache key it was placed from
-
-
-def _link_or_copy(src: str, dst: str) -> None:
-    # Hard links: a cached site costs no data copy. Safe because nothing in
-    # the pipeline writes into a built page in place (pagefind writes its own
-    # folder; a portal build removes files, it does not truncate them).
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
-
-
-def _tree_bytes(path: Path) -> int:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
-
-
-def _place(src: Path, dest: Path, key: str) -> bool:
-    """Make ``dest`` hold the cached site ``src``; False if it already did (nothing to do)."""
-    stamp = dest / STAMP
-    try:
-        if stamp.read_text() == key:
-            return False
-    except OSError:
-        pass
-    if dest.is_symlink() or dest.is_file():
-        dest.unlink()
-    elif dest.exists():
-        shutil.rmtree(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(src, dest, copy_function=_link_or_copy)
-    stamp.write_text(key)
-    return True
-
-
 def _task(prep: PreparedDocs, ctx: DocsContext, key: str, cache_root: str,
           dest: str) -> tuple[BuildOutcome, int]:
     """Worker side: build into a private folder, publish it to the cache, copy to the site."""
@@ -147,18 +113,19 @@ def _task(prep: PreparedDocs, ctx: DocsContext, key: str, cache_root: str,
     outcome = build_docs(prep, ctx, str(tmp / "site"))
     cacheable = outcome.ok or not any("longer than" in p.message for p in outcome.problems)
     (tmp / "site").mkdir(parents=True, exist_ok=True)
-    size = _tree_bytes(tmp / "site") if outcome.ok else 0
+    dirs, files, size = site_listing(tmp / "site", sizes=True) if outcome.ok else ([], [], 0)
+    # The listing lets a later build place this site without walking it (place.py).
     (tmp / "meta.json").write_text(json.dumps({
         "ok": outcome.ok, "pages": outcome.pages, "bytes": size,
-        "problems": [p.to_json() for p in outcome.problems]}))
+        "problems": [p.to_json() for p in outcome.problems], "dirs": dirs, "files": files}))
     if cacheable:
         shutil.rmtree(final, ignore_errors=True)
         os.replace(tmp, final)   # atomic: a half-written entry is never seen
         if outcome.ok:
-            _place(final / "site", Path(dest), key)
+            place_site(final / "site", dest, key, (dirs, files))
     else:
         if outcome.ok:
-            _place(tmp / "site", Path(dest), key)
+            place_site(tmp / "site", dest, key, (dirs, files))
         shutil.rmtree(tmp, ignore_errors=True)
     return outcome, size
 
@@ -251,7 +218,7 @@ def build_all_docs(jobs: list[DocsJob], site_dir: Path, cache_dir: Path, *,
     hosts = tuple(sorted(h.lower() for h in iframe_hosts))
     seen: set[str] = set()
     tasks: list[tuple] = []
-    placements: list[tuple[Path, Path, str]] = []
+    placements: list[tuple] = []
     bar = Progress(len(jobs), "docs", "repo", progress)
 
     for job in jobs:
@@ -266,14 +233,19 @@ def build_all_docs(jobs: list[DocsJob], site_dir: Path, cache_dir: Path, *,
             continue
         dest = site_dir / sub
         entry = cache_root / key
-        if (entry / "meta.json").is_file():
-            meta = json.loads((entry / "meta.json").read_text())
+        try:
+            meta = json.loads((entry / "meta.json").read_bytes())
+        except FileNotFoundError:
+            meta = None   # not built yet
+        if meta is not None:
             for d in meta["problems"]:
                 p = _problem_from_json(d)
                 p.entity_ref = p.entity_ref or job.entity_ref
                 problems.append(p)
             if meta["ok"]:
-                placements.append((entry / "site", dest, key))
+                # entries written before listings were kept: walked when placed
+                listing = (meta["dirs"], meta["files"]) if "files" in meta else None
+                placements.append((entry / "site", dest, key, listing, job))
                 stats.output_bytes += meta.get("bytes", 0)
                 stats.pages += meta["pages"]
                 stats.cached += 1
@@ -309,13 +281,15 @@ def build_all_docs(jobs: list[DocsJob], site_dir: Path, cache_dir: Path, *,
 
     # Placing cached sites is metadata work (mkdir + link); threads overlap the
     # syscalls, which dominate on slow (overlay/network) filesystems.
-    def place(args: tuple[Path, Path, str]) -> Problem | None:
+    def place(args: tuple) -> Problem | None:
         try:
-            _place(*args)
+            place_site(*args[:4])
             return None
         except OSError as exc:
             _clear(args[1])
-            return Problem("error", f"cached docs could not be placed in the site: {exc}")
+            job = args[4]
+            return Problem("error", f"cached docs could not be placed in the site: {exc}",
+                           job.repo_name, entity_ref=job.entity_ref)
 
     with ThreadPoolExecutor(max_workers=8) as threads:
         placed = threads.map(place, placements)
