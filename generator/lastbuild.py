@@ -119,7 +119,10 @@ def load(cache_dir: Path) -> LastBuild | None:
             record = pickle.load(fh)
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
         return None
-    return record if isinstance(record, LastBuild) else None
+    if not isinstance(record, LastBuild):
+        return None
+    record.docs_cache = Path(cache_dir) / "docs"   # where build.py's docs stage keeps its cache (not stored)
+    return record
 
 
 def still_current(record: LastBuild | None, fp: str | None, out_dir: Path, catalog_out: Path | None,
@@ -136,7 +139,7 @@ def still_current(record: LastBuild | None, fp: str | None, out_dir: Path, catal
     from generator.techdocs.build import docs_keys
 
     jobs = [job for job, _ in record.docs]
-    return docs_keys(jobs, iframe_hosts) == [key for _, key in record.docs]
+    return docs_keys(jobs, iframe_hosts, getattr(record, "docs_cache", None)) == [key for _, key in record.docs]
 
 
 def save(cache_dir: Path, fp: str | None, out_dir: Path, catalog_out: Path | None, report) -> None:

@@ -34,11 +34,13 @@ from generator.techdocs.config import PreparedDocs, prepare_docs
 from generator.techdocs.files import tree_hash
 from generator.techdocs.nav import normalize_doc_path
 from generator.techdocs.place import place_site, site_listing
+from generator.techdocs.yamlload import YamlMemo
 from generator.techdocs.worker import THEME_DIR, BuildOutcome, DocsContext, build_docs, init_worker
 
 CACHE_FORMAT = "techdocs-1"   # bump to invalidate every cached docs site
 # Recycle workers now and then (bounded memory over a long night); module-level so a test can shrink it.
 MAX_TASKS_PER_WORKER = 200
+PLACE_THREADS = 8             # placing cached sites (see build_all_docs)
 DOCS_TIMEOUT = 300.0          # seconds one repo's docs build may take before it is stopped
 
 
@@ -168,7 +170,7 @@ def _clear(dest: Path) -> None:
         shutil.rmtree(dest, ignore_errors=True)
 
 
-def _prepare(job: DocsJob, seen: set[str], hosts: tuple[str, ...]):
+def _prepare(job: DocsJob, seen: set[str], hosts: tuple[str, ...], memo: YamlMemo | None = None):
     """(subdir, prepared docs, context, cache key, problems) of one job; key None: not buildable."""
     sub = _safe_subdir(job.out_subdir)
     if sub is None or sub in seen:
@@ -178,7 +180,7 @@ def _prepare(job: DocsJob, seen: set[str], hosts: tuple[str, ...]):
     seen.add(sub)
     problems = []
     try:
-        prep = prepare_docs(job.repo_name, Path(job.repo_path), job.docs_root, job.title)
+        prep = prepare_docs(job.repo_name, Path(job.repo_path), job.docs_root, job.title, memo)
     except Exception as exc:  # noqa: BLE001 - never raise for a repo's fault
         return sub, None, None, None, [Problem("error", f"docs could not be read: {type(exc).__name__}: "
                                                f"{exc}", job.repo_name, entity_ref=job.entity_ref)]
@@ -192,12 +194,19 @@ def _prepare(job: DocsJob, seen: set[str], hosts: tuple[str, ...]):
     return sub, prep, ctx, _cache_key(prep, ctx), problems
 
 
-def docs_keys(jobs: list[DocsJob], iframe_hosts: Iterable[str] = ()) -> list[str | None]:
+def _yaml_memo(cache_root: Path | None) -> YamlMemo:
+    return YamlMemo(cache_root if cache_root and cache_root.is_dir() else None, code_version())
+
+
+def docs_keys(jobs: list[DocsJob], iframe_hosts: Iterable[str] = (),
+              cache_dir: Path | None = None) -> list[str | None]:
     """What each job's docs would be built from (its cache key), without building anything:
-    the same keys ``build_all_docs`` records in ``problems.keys``."""
+    the same keys ``build_all_docs`` records in ``problems.keys`` (``cache_dir``: the one
+    given to it, whose parsed mkdocs.yml files are reused; it is not written)."""
     hosts = tuple(sorted(h.lower() for h in iframe_hosts))
     seen: set[str] = set()
-    return [_prepare(job, seen, hosts)[3] for job in jobs]
+    memo = _yaml_memo(Path(cache_dir).resolve() / "techdocs" if cache_dir else None)
+    return [_prepare(job, seen, hosts, memo)[3] for job in jobs]
 
 
 def build_all_docs(jobs: list[DocsJob], site_dir: Path, cache_dir: Path, *,
@@ -218,44 +227,21 @@ def build_all_docs(jobs: list[DocsJob], site_dir: Path, cache_dir: Path, *,
     hosts = tuple(sorted(h.lower() for h in iframe_hosts))
     seen: set[str] = set()
     tasks: list[tuple] = []
-    placements: list[tuple] = []
     bar = Progress(len(jobs), "docs", "repo", progress)
 
-    for job in jobs:
-        sub, prep, ctx, key, job_problems = _prepare(job, seen, hosts)
-        problems.extend(job_problems)
-        problems.keys.append(key)
-        if key is None:
-            if sub is not None:
-                _clear(site_dir / sub)
-            stats.failed += 1
-            bar.advance()
-            continue
-        dest = site_dir / sub
-        entry = cache_root / key
+    # Placing cached sites is metadata work (mkdir + link, mostly kernel time): threads
+    # overlap it with the worker pool. Not with reading the repos' docs before it: that
+    # loop is Python holding the GIL, and threads waking from each syscall slowed it ~4x
+    # (measured at M: 1.3 s -> 5 s), so the pool started seconds later.
+    def place(args: tuple) -> Problem | None:
         try:
-            meta = json.loads((entry / "meta.json").read_bytes())
-        except FileNotFoundError:
-            meta = None   # not built yet
-        if meta is not None:
-            for d in meta["problems"]:
-                p = _problem_from_json(d)
-                p.entity_ref = p.entity_ref or job.entity_ref
-                problems.append(p)
-            if meta["ok"]:
-                # entries written before listings were kept: walked when placed
-                listing = (meta["dirs"], meta["files"]) if "files" in meta else None
-                placements.append((entry / "site", dest, key, listing, job))
-                stats.output_bytes += meta.get("bytes", 0)
-                stats.pages += meta["pages"]
-                stats.cached += 1
-            else:
-                _clear(dest)
-                stats.failed += 1
-            bar.advance()
-            continue
-        # the entity ref travels with the job so the worker's problems carry it
-        tasks.append((prep, ctx, key, str(cache_root), str(dest), job.entity_ref))
+            place_site(*args[:4])
+            return None
+        except OSError as exc:
+            _clear(args[1])
+            job = args[4]
+            return Problem("error", f"cached docs could not be placed in the site: {exc}",
+                           job.repo_name, entity_ref=job.entity_ref)
 
     def on_done(task: tuple, result: tuple[BuildOutcome, int] | None, exc: BaseException | None):
         prep, ref = task[0], task[5]
@@ -279,19 +265,45 @@ def build_all_docs(jobs: list[DocsJob], site_dir: Path, cache_dir: Path, *,
                 stats.failed += 1
         bar.advance()
 
-    # Placing cached sites is metadata work (mkdir + link); threads overlap the
-    # syscalls, which dominate on slow (overlay/network) filesystems.
-    def place(args: tuple) -> Problem | None:
+    placements: list[tuple] = []
+    memo = _yaml_memo(cache_root)
+    for job in jobs:
+        sub, prep, ctx, key, job_problems = _prepare(job, seen, hosts, memo)
+        problems.extend(job_problems)
+        problems.keys.append(key)
+        if key is None:
+            if sub is not None:
+                _clear(site_dir / sub)
+            stats.failed += 1
+            bar.advance()
+            continue
+        dest = site_dir / sub
+        entry = cache_root / key
         try:
-            place_site(*args[:4])
-            return None
-        except OSError as exc:
-            _clear(args[1])
-            job = args[4]
-            return Problem("error", f"cached docs could not be placed in the site: {exc}",
-                           job.repo_name, entity_ref=job.entity_ref)
-
-    with ThreadPoolExecutor(max_workers=8) as threads:
+            meta = json.loads((entry / "meta.json").read_bytes())
+        except (FileNotFoundError, ValueError):
+            meta = None   # not built yet (or a damaged entry: built again, which replaces it)
+        if meta is not None:
+            for d in meta["problems"]:
+                p = _problem_from_json(d)
+                p.entity_ref = p.entity_ref or job.entity_ref
+                problems.append(p)
+            if meta["ok"]:
+                # entries written before listings were kept: walked when placed
+                listing = (meta["dirs"], meta["files"]) if "files" in meta else None
+                placements.append((entry / "site", dest, key, listing, job))
+                stats.output_bytes += meta.get("bytes", 0)
+                stats.pages += meta["pages"]
+                stats.cached += 1
+            else:
+                _clear(dest)
+                stats.failed += 1
+            bar.advance()
+            continue
+        # the entity ref travels with the job so the worker's problems carry it
+        tasks.append((prep, ctx, key, str(cache_root), str(dest), job.entity_ref))
+    memo.save()
+    with ThreadPoolExecutor(max_workers=PLACE_THREADS) as threads:
         placed = threads.map(place, placements)
         _run_pool(tasks, workers, timeout, bar, on_done)
         for problem in placed:

@@ -21,7 +21,7 @@ from generator.model import Problem
 from generator.safefs import RepoFileError, read_text, resolve_in_repo
 from generator.techdocs.files import ScanResult, scan_docs
 from generator.techdocs.nav import NavItem, nav_from_tree, safe_title, validate_nav
-from generator.techdocs.yamlload import MAX_YAML_BYTES, RepoYamlError, load_mkdocs_yaml
+from generator.techdocs.yamlload import MAX_YAML_BYTES, RepoYamlError, YamlMemo, load_mkdocs_yaml
 
 # Always on, as techdocs-core enables them for every Backstage site (minus
 # plantuml/graphviz, which call out to renderers, and snippets, which reads
@@ -130,8 +130,10 @@ def _tag_name(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
 
 
-def prepare_docs(repo: str, repo_path: Path, docs_root: str, title: str) -> PreparedDocs:
-    """Read a repo's mkdocs.yml (if any) and docs tree into a safe build plan."""
+def prepare_docs(repo: str, repo_path: Path, docs_root: str, title: str,
+                 yaml_memo: YamlMemo | None = None) -> PreparedDocs:
+    """Read a repo's mkdocs.yml (if any) and docs tree into a safe build plan
+    (``yaml_memo``: where texts parsed in earlier builds are looked up)."""
     problems: list[Problem] = []
     root_rel = (docs_root or ".").strip().strip("/") or "."
     prep = PreparedDocs(repo, repo_path, None, repo_path / "docs", safe_title(title or repo),
@@ -155,7 +157,8 @@ def prepare_docs(repo: str, repo_path: Path, docs_root: str, title: str) -> Prep
     if cfg_rel:
         prep.config_file = cfg_rel
         try:
-            loaded = load_mkdocs_yaml(read_text(repo_path, cfg_rel, MAX_YAML_BYTES))
+            text = read_text(repo_path, cfg_rel, MAX_YAML_BYTES)
+            loaded = yaml_memo.load(text) if yaml_memo else load_mkdocs_yaml(text)
             data = loaded.data
         except (RepoFileError, RepoYamlError) as exc:
             problems.append(Problem("error", f"{exc}; docs built with defaults", repo, cfg_rel,
@@ -176,17 +179,19 @@ def prepare_docs(repo: str, repo_path: Path, docs_root: str, title: str) -> Prep
     # docs_dir: relative to mkdocs.yml, and inside the repo after symlinks.
     raw_dir = data.get("docs_dir", "docs")
     docs_rel = f"{root_rel}/docs" if root_rel != "." else "docs"
+    resolved = None
     if isinstance(raw_dir, str) and raw_dir.strip():
         cand = raw_dir.strip() if root_rel == "." else f"{root_rel}/{raw_dir.strip()}"
         try:
-            resolve_in_repo(repo_path, cand)
+            resolved = resolve_in_repo(repo_path, cand)
             docs_rel = cand
         except RepoFileError as exc:
             warn(f"docs_dir {raw_dir!r} is not allowed ({exc}); using 'docs'", "docs_dir")
     elif "docs_dir" in data:
         warn("docs_dir must be a relative folder; using 'docs'", "docs_dir")
     try:
-        prep.docs_dir = resolve_in_repo(repo_path, docs_rel)
+        # resolved once: the folder the docs_dir setting named, else the default one
+        prep.docs_dir = resolved or resolve_in_repo(repo_path, docs_rel)
     except RepoFileError as exc:
         problems.append(Problem("error", f"docs folder {docs_rel!r}: {exc}", repo, cfg_rel))
         prep.ok = False
