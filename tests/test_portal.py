@@ -80,9 +80,12 @@ def test_entity_pages_are_not_in_the_nav(small_site, small_catalog):
 
 
 def test_data_files(small_site, small_catalog):
+    from generator.portal.data import row_refs
+
     ents = json.loads((small_site / "catalog/entities.json").read_text())
     assert len(ents["rows"]["ref"]) == len(small_catalog["entities"])
-    assert set(ents["rows"]["ref"]) == {ref_of(e) for e in small_catalog["entities"]}
+    assert set(row_refs(ents)) == {ref_of(e) for e in small_catalog["entities"]}
+    assert ents["rows"]["ref"].count("") > len(small_catalog["entities"]) / 2   # derived, not written
     graph = json.loads((small_site / "graph/graph.json").read_text())
     assert len(graph["refs"]) == len(small_catalog["entities"])
     n_depends = sum(1 for e in small_catalog["entities"] for r in e["relations"] if r["type"] == "dependsOn")
@@ -90,6 +93,22 @@ def test_data_files(small_site, small_catalog):
     assert (small_site / "api/catalog.json").read_bytes() == SMALL.read_bytes()
     assert (small_site / "assets/lookout/catalog.js").is_file()
     assert (small_site / "assets/lookout/graph.js").is_file()
+
+
+def test_entities_json_leaves_out_only_the_refs_the_browser_can_derive():
+    from generator.portal.data import entities_json, row_refs
+    from generator.portal.index import PortalIndex
+
+    def ent(kind, name, ns=None):
+        return {"kind": kind, "metadata": {"name": name, **({"namespace": ns} if ns else {})}, "spec": {}}
+
+    ix = PortalIndex({"entities": [ent("Component", "Orders-Svc"), ent("API", "pay.v1", "Payments"),
+                                   ent("weirdKind", "x_1"), ent("Component", "caf\u00e9"),
+                                   ent("Component", "\u0130stanbul")]})
+    doc = json.loads(entities_json(ix))
+    assert row_refs(doc) == list(ix.entities)
+    written = [r for r in doc["rows"]["ref"] if r]
+    assert written == ["component:default/caf\u00e9", "component:default/i\u0307stanbul"]   # not ASCII: kept
 
 
 def test_mermaid_served_by_the_site(small_site, small_catalog):

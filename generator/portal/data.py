@@ -56,10 +56,11 @@ def entities_json(index: PortalIndex) -> bytes:
         title = meta.get("title")
         desc = meta.get("description")
         desc = str(desc)[:DESC_MAX] if desc else ""
-        cols["ref"].append(ref)
-        cols["name"].append(str(meta.get("name", "")))
+        label, name = kind_label(str(ent.get("kind", kind))), str(meta.get("name", ""))
+        cols["ref"].append("" if _derivable(ref, label, ns, name) else ref)
+        cols["name"].append(name)
         cols["title"].append(str(title) if title and title != meta.get("name") else "")
-        cols["kind"].append(kinds(kind_label(str(ent.get("kind", kind)))))
+        cols["kind"].append(kinds(label))
         cols["ns"].append(namespaces(ns))
         cols["type"].append(types(spec.get("type") if isinstance(spec.get("type"), str) else None))
         cols["owner"].append(owners(owner))
@@ -82,6 +83,21 @@ def entities_json(index: PortalIndex) -> bytes:
         "rows": cols,
     }
     return _dumps(doc)
+
+
+def _derivable(ref: str, label: str, ns: str, name: str) -> bool:
+    """Whether ``ref`` is its row's kind, namespace and name lower-cased (catalog.js derives it
+    then: a row's ref was a third of the file). ASCII only: JavaScript's toLowerCase and
+    Python's lower() part ways beyond it."""
+    text = f"{label}:{ns}/{name}"
+    return text.isascii() and text.lower() == ref
+
+
+def row_refs(doc: dict) -> list[str]:
+    """Every row's ref, as catalog.js reads them out of entities.json."""
+    d, rows = doc["dict"], doc["rows"]
+    return [ref or f"{d['kind'][k]}:{d['ns'][n]}/{name}".lower()
+            for ref, k, n, name in zip(rows["ref"], rows["kind"], rows["ns"], rows["name"], strict=True)]
 
 
 def graph_json(index: PortalIndex) -> bytes:

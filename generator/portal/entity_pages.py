@@ -23,6 +23,7 @@ from typing import Any
 
 from generator import jsonbytes
 from generator.portal.entity_page import EntityPageBuilder
+from generator.portal.assets import MERMAID_DEST
 from generator.portal.html import html_title
 from generator.portal.index import ANN_REPO, PortalIndex
 from generator.portal.page_cache import PageCache
@@ -190,7 +191,8 @@ class EntityPages:
             page = site_dir / f"catalog/{ns}/resource/index.html"
             page.parent.mkdir(parents=True, exist_ok=True)
             page.write_bytes(shell.page("Resources", f"catalog/{ns}/resource/",
-                                        loader_body(ns, len(shards), shell.base, self.site_name)).encode())
+                                        loader_body(ns, len(shards), shell.base, self.site_name,
+                                                    MERMAID_DEST if self.mermaid else None)).encode())
             for i, refs in enumerate(shards):
                 members = [(r, self.key(r)) for r in refs]
                 skey = shard_key(members)

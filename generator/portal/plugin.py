@@ -45,6 +45,8 @@ CATALOG_JSON_MAX = 100 * 1024 * 1024  # bytes; above, api/catalog.json.gz only
 
 ENTITY_META = {"hide": ["navigation", "toc"], "lookout_entity": True, "lookout_mermaid": True,
                "lookout_scripts": ["assets/lookout/entity.js"]}
+# A namespace's resource page: entity.js loads mermaid itself, after the Resource's body is shown.
+RESOURCES_META = {**ENTITY_META, "lookout_mermaid": False}
 
 
 class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
@@ -110,7 +112,7 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
         self.shell_base = {}
         for src in (SHELL_SRC, RESOURCES_SHELL_SRC) if ix.sharded else (SHELL_SRC,):
             pages.add_page(files, config, src, TITLE_SENTINEL, in_nav=False, template="",
-                           view=lambda base: {}, meta=ENTITY_META)
+                           view=lambda base: {}, meta=ENTITY_META if src == SHELL_SRC else RESOURCES_META)
         return files
 
     def _add_index_pages(self, files, config, ix: PortalIndex) -> None:

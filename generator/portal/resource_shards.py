@@ -97,11 +97,13 @@ def read_shard(path: Path) -> dict:
     return jsonbytes.loads(gzip.decompress(Path(path).read_bytes()))
 
 
-def loader_body(ns: str, shards: int, base: str, site_name: str) -> str:
-    """The namespace page's body: entity.js fills it from the shard named by ?name=."""
+def loader_body(ns: str, shards: int, base: str, site_name: str, mermaid: str | None = None) -> str:
+    """The namespace page's body: entity.js fills it from the shard named by ?name=, then
+    loads ``mermaid`` (the script's path in the site; None: no diagrams) and draws the diagram."""
     e = escape
+    script = f' data-mermaid="{e(base)}/{e(mermaid)}"' if mermaid else ""
     return (f'<div class="lk-resource" id="lk-resource" data-ns="{e(ns)}" data-shards="{shards}" '
-            f'data-src="{SHARD_DIR}/" data-site-name="{e(site_name)}">'
+            f'data-src="{SHARD_DIR}/" data-site-name="{e(site_name)}"{script}>'
             f'<h1 id="lk-resource-title">Resources in {e(ns)}</h1>'
             f'<p class="lk-note" id="lk-resource-status">Loading…</p>'
             f'<noscript><p>This page shows one Resource, rendered in the browser: it needs JavaScript. '

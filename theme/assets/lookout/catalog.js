@@ -207,7 +207,11 @@
   fetch(root.getAttribute("data-src"), { credentials: "same-origin" })
     .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
     .then(function (data) {
-      D = data.dict; R = data.rows; N = R.ref.length;
+      D = data.dict; R = data.rows; N = R.name.length;
+      // A row's ref is left out ("") where it is its kind, namespace and name lower-cased.
+      for (var r = 0; r < N; r++) {
+        if (!R.ref[r]) R.ref[r] = (D.kind[R.kind[r]] + ":" + D.ns[R.ns[r]] + "/" + R.name[r]).toLowerCase();
+      }
       var cache = new Array(N);
       hay = function (i) {
         var h = cache[i];
