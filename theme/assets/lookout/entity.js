@@ -27,7 +27,7 @@
     var dark = document.body.getAttribute("data-md-color-scheme") === "slate";
     mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: dark ? "dark" : "default",
       flowchart: { htmlLabels: true } });
-    var blocks = root.querySelectorAll("pre.mermaid"), seq = 0;
+    var blocks = root.querySelectorAll("pre.mermaid, pre.lk-mermaid"), seq = 0;
     return Promise.all(Array.prototype.map.call(blocks, function (pre) {
       var text = pre.textContent;
       return mermaid.render("lk-resource-svg-" + (++seq), text).then(function (res) {
@@ -75,6 +75,10 @@
         }
         var holder = document.createElement("div");
         holder.innerHTML = rec.body;  // the build's own escaped HTML (entity_page.py), never catalog text as markup
+        // Not "mermaid" while mermaid is not loaded yet: material would fetch it from a CDN.
+        Array.prototype.forEach.call(holder.querySelectorAll("pre.mermaid"), function (pre) {
+          pre.className = "lk-mermaid";
+        });
         box.replaceWith.apply(box, Array.prototype.slice.call(holder.childNodes));
         var site = box.getAttribute("data-site-name") || "";
         document.title = rec.title + (site ? " - " + site : "");
