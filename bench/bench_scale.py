@@ -61,7 +61,7 @@ report = build(cfg, Path(sys.argv[2]), catalog_out=Path(sys.argv[3]) / "catalog.
 stages = dict(report.timings.stages)
 stages["other"] = time.perf_counter() - t0 - sum(stages.values())   # imports, publishing, the rest
 stages["total"] = time.perf_counter() - t0
-print("LOOKOUT-BENCH " + json.dumps({"stages": stages, "entities": report.entities,
+print("LOOKOUT-BENCH " + json.dumps({"stages": stages, "parallel": report.timings.parallel, "entities": report.entities,
       "docs_sites": report.docs_sites, "cached_repos": report.timings.cached_repos}))
 """
 
@@ -219,6 +219,9 @@ def median_run(runs: list[dict]) -> dict:
         list(r["stages"]).index(k) if k in r["stages"] else 99 for r in runs))
     return {"runs": len(runs), "wall": statistics.median(r["wall"] for r in runs),
             "stages": {k: statistics.median(r["stages"].get(k, 0.0) for r in runs) for k in stages},
+            # the parts of "site+search", each one's own seconds
+            "parallel": {k: statistics.median(r.get("parallel", {}).get(k, 0.0) for r in runs)
+                         for k in sorted({k for r in runs for k in r.get("parallel", {})})},
             "peak_bytes": max(r["peak_bytes"] for r in runs),
             "peak_rss_bytes": max(r["peak_rss_bytes"] for r in runs),
             "site_bytes": runs[-1]["site_bytes"], "site_files": runs[-1]["site_files"],
@@ -290,9 +293,11 @@ def main(argv: list[str] | None = None) -> None:
                     night += 1
             r = run_build(org, site, cache)
             runs.append(r)
+            side = " and ".join(f"{k} {v:.1f}" for k, v in r.get("parallel", {}).items())
             print(f"  {scenario}: {r['wall']:.1f} s, peak {r['peak_bytes'] / 2**20:.0f} MB PSS "
                   f"({r['peak_rss_bytes'] / 2**20:.0f} MB RSS), "
-                  + ", ".join(f"{k} {v:.1f}" for k, v in r["stages"].items()), flush=True)
+                  + ", ".join(f"{k} {v:.1f}" for k, v in r["stages"].items())
+                  + (f" ({side} side by side)" if side else ""), flush=True)
         results["scenarios"][scenario] = median_run(runs)
     cold = results["scenarios"]["cold"]
     results["machine"]["load_after"] = os.getloadavg()
