@@ -133,7 +133,7 @@ def _build(cfg: Config, out_dir: Path, catalog_out: Path | None, progress: bool,
 
 def _site_and_search(catalog: Catalog, catalog_path: Path, site: Path, docs: Path, cfg: Config,
                      progress: bool, search: bool, timings: Timings) -> int:
-    """The portal into ``stage/site``, and the search index, side by side; pages searchable.
+    """The portal into ``site``, and the search index, side by side; pages searchable.
 
     Both read only catalog.json / the catalog and the docs, none the other's output; each
     is mostly one process's work (the portal's index, page keys and shards; the records fed

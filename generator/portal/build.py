@@ -29,7 +29,7 @@ def build_site(catalog_path: Path, out_dir: Path, *, site_name: str = "Lookout",
     parallel.py). With ``cache_dir``, a page whose inputs did not change since the
     build that filled it is taken from there. Returns the entity pages' counts
     (``reused``, ``rendered``). ``catalog_gz`` False: no ``api/catalog.json.gz`` (the caller
-    writes it, with ``plugin.write_catalog_gz``).
+    writes it, with ``page_cache.write_catalog_gz``).
     """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError

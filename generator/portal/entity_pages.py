@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from generator import jsonbytes
-from generator.portal.entity_page import EntityPageBuilder
 from generator.portal.assets import MERMAID_DEST
+from generator.portal.entity_page import EntityPageBuilder
 from generator.portal.html import html_title
 from generator.portal.index import ANN_REPO, PortalIndex
 from generator.portal.page_cache import PageCache

@@ -27,7 +27,7 @@
     var dark = document.body.getAttribute("data-md-color-scheme") === "slate";
     mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: dark ? "dark" : "default",
       flowchart: { htmlLabels: true } });
-    var blocks = root.querySelectorAll("pre.mermaid, pre.lk-mermaid"), seq = 0;
+    var blocks = root.querySelectorAll("pre.lk-mermaid"), seq = 0;
     return Promise.all(Array.prototype.map.call(blocks, function (pre) {
       var text = pre.textContent;
       return mermaid.render("lk-resource-svg-" + (++seq), text).then(function (res) {
