@@ -76,7 +76,7 @@ def test_changed_removed_and_added_repos_rebuild_only_their_pages_and_match_a_co
 def test_sharded_resources_rebuild_only_the_changed_shard(tmp_path):
     import json
 
-    from generator.portal.resource_shards import read_shard
+    from generator.portal.resource_shards import find_resource
 
     small = json.loads((ROOT / "tests/fixtures/catalog-small.json").read_text())
     shards = {"lookout": {"resource_pages": "shards"}}
@@ -94,8 +94,5 @@ def test_sharded_resources_rebuild_only_the_changed_shard(tmp_path):
     # The Resource, the pages that show its description (its neighbours), and the groups only.
     groups = sum(e["kind"] == "Group" for e in small["entities"])
     assert groups < warm["rendered"] <= groups + 1 + len(res["relations"]) and warm["reused"] > 150
-    found = [s for s in (tmp_path / "warm/catalog/default/resource/shards").iterdir()
-             if res["metadata"]["name"] in read_shard(s)["resources"]]
-    assert len(found) == 1
-    body = read_shard(found[0])["resources"][res["metadata"]["name"]]["body"]
-    assert "Holds the ledger now" in body and 'id="owner"' in body
+    rec = find_resource(tmp_path / "warm", "default", res["metadata"]["name"])
+    assert "Holds the ledger now" in rec["body"] and 'id="owner"' in rec["body"]

@@ -176,38 +176,48 @@ class EntityPages:
         return {"reused": reused, "rendered": len(jobs)}
 
     def write_shards(self, site_dir: Path, cache: PageCache, render_many) -> dict[str, int]:
-        """Every sharded Resource into its shard, and one resource page per namespace.
+        """Every sharded Resource into its repo's shard, the directory files that say which
+        shard holds a name, and one resource page per namespace (resource_shards.py).
 
-        A shard whose Resources' keys are all unchanged is linked from the cache; else
-        the bodies not in the cache are rendered (``render_many``) and the shard assembled.
+        A shard whose Resources' keys are all unchanged is linked from the cache, as is a
+        directory file listing what it listed; else the bodies not in the cache are rendered
+        (``render_many``) and the shard assembled. One repo's change: its shards only.
         """
-        from generator.portal.resource_shards import loader_body, plan, shard_bytes, shard_key, shard_path
+        from generator.portal.resource_shards import (dir_bytes, dir_key, dir_path, loader_body, plan,
+                                                      shard_bytes, shard_key, shard_path)
 
         shell = self.resources_shell
         ix = self.ix
-        todo: list[tuple[str, int, int, list[tuple[str, str]], str]] = []
-        reused = 0
-        for ns, shards in plan(ix).items():
+        todo = []
+        reused = shards = dirs_written = 0
+        for ns, p in plan(ix).items():
             page = site_dir / f"catalog/{ns}/resource/index.html"
             page.parent.mkdir(parents=True, exist_ok=True)
             page.write_bytes(shell.page("Resources", f"catalog/{ns}/resource/",
-                                        loader_body(ns, len(shards), shell.base, self.site_name,
+                                        loader_body(ns, len(p.dirs), shell.base, self.site_name,
                                                     MERMAID_DEST if self.mermaid else None)).encode())
-            for i, refs in enumerate(shards):
-                members = [(r, self.key(r)) for r in refs]
-                skey = shard_key(members)
-                if cache.link_into(skey, site_dir / shard_path(ns, i)):
-                    reused += len(refs)
+            for j, entries in enumerate(p.dirs):
+                dkey, dest = dir_key(ns, j, len(p.dirs), entries), site_dir / dir_path(ns, j)
+                if not cache.link_into(dkey, dest):
+                    cache.store(dkey, dir_bytes(ns, j, len(p.dirs), entries), dest)
+                    dirs_written += 1
+            shards += len(p.shards)
+            for shard in p.shards:
+                members = [(r, self.key(r)) for r in shard.refs]
+                skey = shard_key(ns, shard, members)
+                if cache.link_into(skey, site_dir / shard_path(ns, shard.file)):
+                    reused += len(members)
                     cache.used.update(k for _, k in members)
                 else:
-                    todo.append((ns, i, len(shards), members, skey))
+                    todo.append((ns, shard, members, skey))
         jobs = [(r, k, None) for *_, members, _ in todo for r, k in members if not cache.has(k)]
         render_many(jobs)
-        for ns, i, n, members, skey in todo:
+        for ns, shard, members, skey in todo:
             resources = [(r, ix.title(r), cache.read(k).decode("utf-8")) for r, k in members]
             cache.used.update(k for _, k in members)
-            cache.store(skey, shard_bytes(ns, i, n, resources), site_dir / shard_path(ns, i))
-        return {"reused": reused, "rendered": len(jobs), "shards": sum(len(s) for s in plan(ix).values())}
+            cache.store(skey, shard_bytes(ns, shard, resources), site_dir / shard_path(ns, shard.file))
+        return {"reused": reused, "rendered": len(jobs), "shards": shards,
+                "shards_written": len(todo), "dirs_written": dirs_written}
 
     def render_jobs(self, jobs, cache: PageCache | None, tick=None) -> None:
         """(ref, key, dest): a page into ``dest`` (and the cache); dest None: a sharded

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from lookout_browser import Catalog, entity_path, serve, shoot
@@ -76,3 +77,26 @@ def test_a_component_page_links_its_resources_to_their_shards(page, sharded):
     link.click()
     page.wait_for_selector(".lk-entity[data-ready='1']")
     assert page.locator(".lk-entity").get_attribute("data-ref") == target
+
+
+# Python's name_hash and entity.js's must agree on every name, not only the ASCII of today's names.
+NAMES = ["orders-db", "123456789", "ünïcødé", "名前-queue", "emoji-🚀", "a b/c?d=e&f#g%2F", "", "\u0000x"]
+
+
+def test_the_browser_hashes_names_as_python_does_and_opens_an_encoded_name(page, sharded):
+    import zlib
+
+    server, site, catalog = sharded
+    page.goto(server.url("/catalog/default/resource/?name=" + quote("ünïcødé-名前")))
+    page.wait_for_selector("#lk-resource[data-ready='missing']")
+    assert "ünïcødé-名前" in page.locator("#lk-resource-status").inner_text()
+    got = page.evaluate("names => names.map(n => window.lookoutNameHash(n))", NAMES)
+    assert got == [zlib.crc32(n.encode("utf-8")) for n in NAMES]
+
+    # A name with every byte percent-encoded (as a mail client or a chat may rewrite a link).
+    ref = next(r for r in catalog.of_kind("resource") if any(c in r.split("/", 1)[1] for c in "-._"))
+    name = ref.split("/", 1)[1]
+    page.goto(server.url("/catalog/default/resource/?name=" + "".join(f"%{b:02X}" for b in name.encode())))
+    page.wait_for_selector(".lk-entity[data-ready='1']")
+    assert page.locator(".lk-entity").get_attribute("data-ref") == ref
+    assert page.locator("#entity-title").inner_text() == catalog.title(ref)

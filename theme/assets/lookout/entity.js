@@ -1,16 +1,33 @@
 /* Lookout entity page.
  * - A sharded Resource (catalog/<ns>/resource/?name=<name>, generator/portal/resource_shards.py):
- *   fetch the shard its name hashes to, un-gzip it, show its body (rendered and escaped by the
- *   build, as on a static entity page), draw its diagram with the site's mermaid.
+ *   fetch the directory file its name hashes to, then the shard that names, un-gzip them, show
+ *   the Resource's body (rendered and escaped by the build, as on a static entity page), draw its
+ *   diagram with the site's mermaid.
  * - Every entity page: pretty-print the descriptor (served compact) when it is opened.
  */
 (function () {
   "use strict";
 
-  function fnv1a(text) {  // FNV-1a 32 over UTF-8, as resource_shards.fnv1a
-    var bytes = new TextEncoder().encode(text), h = 0x811c9dc5;
-    for (var i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
-    return h >>> 0;
+  var CRC_TABLE = null;
+  function nameHash(text) {  // CRC-32 (zlib's) over UTF-8, as resource_shards.name_hash
+    if (!CRC_TABLE) {
+      CRC_TABLE = new Int32Array(256);
+      for (var n = 0; n < 256; n++) {
+        var c = n;
+        for (var k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+        CRC_TABLE[n] = c;
+      }
+    }
+    var bytes = new TextEncoder().encode(text), crc = -1;
+    for (var i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+    return (crc ^ -1) >>> 0;
+  }
+  window.lookoutNameHash = nameHash;  // the browser tests check it agrees with Python's
+
+  function fetchJson(url) {
+    return fetch(url, { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.arrayBuffer(); })
+      .then(gunzipJson);
   }
 
   function gunzipJson(buf) {
@@ -60,13 +77,15 @@
       box.setAttribute("data-ready", "none");
       return Promise.resolve();
     }
-    var shards = parseInt(box.getAttribute("data-shards"), 10) || 1;
-    var url = box.getAttribute("data-src") + (fnv1a(name) % shards) + ".json.gz";
-    return fetch(url, { credentials: "same-origin" })
-      .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.arrayBuffer(); })
-      .then(gunzipJson)
+    var dirs = parseInt(box.getAttribute("data-dirs"), 10) || 1, src = box.getAttribute("data-src");
+    var own = Object.prototype.hasOwnProperty;
+    return fetchJson(src + "dir/" + (nameHash(name) % dirs) + ".json.gz")
+      .then(function (dir) {
+        var file = dir.names && own.call(dir.names, name) ? dir.names[name] : null;
+        return file === null ? {} : fetchJson(src + encodeURIComponent(file) + ".json.gz");
+      })
       .then(function (shard) {
-        var rec = shard.resources && Object.prototype.hasOwnProperty.call(shard.resources, name)
+        var rec = shard.resources && own.call(shard.resources, name)
           ? shard.resources[name] : null;
         if (!rec) {
           status.textContent = "No Resource named \u201c" + name + "\u201d in namespace " + box.getAttribute("data-ns") + ".";
