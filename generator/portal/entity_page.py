@@ -59,6 +59,7 @@ class EntityPageBuilder:
         self._row = lru_cache(maxsize=65536)(self._row_html)
         self.link_html = lru_cache(maxsize=65536)(self._link_html)
         self._cell_link = lru_cache(maxsize=65536)(self._cell_link_html)
+        self._kind_type = _KindType(index)
 
     # -- pieces ---------------------------------------------------------------------
     def _link_html(self, ref: str, base: str) -> Markup:
@@ -241,13 +242,13 @@ class EntityPageBuilder:
                 out.append(t("apis-consumed", "Consumed APIs", rel.get("consumesApi", []), base,
                              anchors=("consumesApi",), self_ref=ref, explore=(("consumesApi",), "out", 1)))
         elif kind == "group":
-            owned = g.owned_by(ref, include_subgroups=True)
-            subgroups = g.subgroups(ref)
-            via: dict[str, str] = {}
-            for owner in [ref] + subgroups:
-                for r in g.related(owner, "ownerOf"):
-                    via.setdefault(r, owner)
-            out.append(self._owned_counts(ref, owned, via))
+            owned, owners = g.owned_via(ref)
+            subgroups = owners[1:]
+            # Via: the first of the group and its sub-groups (in order) that owns it; only for
+            # the rows shown (the org's root group owns everything: a dict of all of it, for
+            # every group above each entity, was a tenth of the Group pages).
+            via = {r: next(o for o in owners if g.owns(o, r)) for r in owned[:self.list_cap]}
+            out.append(self._owned_counts(ref, owned, len(g.related(ref, "ownerOf"))))
             out.append(t("owned", "Owned entities", owned, base, anchors=("ownerOf",), via=via,
                          self_ref=ref, note="Owned directly or through a sub-group.",
                          explore=(("ownedBy", "childOf"), "in", 4)))
@@ -266,12 +267,14 @@ class EntityPageBuilder:
                          self_ref=ref, explore=(("partOf",), "in", 1)))
         return out
 
-    def _owned_counts(self, ref: str, owned: list[str], via: dict[str, str]) -> dict[str, Any]:
-        """What a group owns, counted by kind and type (a fixed-size table, whatever it owns)."""
-        counts = Counter((kind_label(split_ref(r)[0]), _str(self.ix.spec(r, "type"))) for r in owned)
+    def _owned_counts(self, ref: str, owned: list[str], direct: int) -> dict[str, Any]:
+        """What a group owns, counted by kind and type (a fixed-size table, whatever it owns).
+        ``direct``: how many of them the group owns itself."""
+        # Each entity's (kind, type) once per build, counted in C (map over the memo's
+        # __getitem__): every group above an entity counts it again.
+        counts = Counter(map(self._kind_type.__getitem__, owned))
         order = {kind_label(k): i for i, k in enumerate(KIND_ORDER)}
         total = len(owned)
-        direct = sum(1 for r in owned if via.get(r) == ref)
         out = [f'<section class="lk-section" id="owned-counts" data-total="{total}">\n'
                f'<h3>What this group owns <span class="lk-count">{total:,}</span></h3>\n'
                f'<p class="lk-note">{direct:,} directly, {total - direct:,} through sub-groups.</p>\n']
@@ -377,6 +380,18 @@ class EntityPageBuilder:
             f.append(("lifecycle", v["lifecycle"]))
         f.extend(("tag", t) for t in v["tags"])
         return f
+
+
+class _KindType(dict):
+    """ref -> (kind label, type) as a group's counts table shows it, filled on first use."""
+
+    def __init__(self, index: PortalIndex):
+        super().__init__()
+        self.ix = index
+
+    def __missing__(self, ref: str) -> tuple[str, str]:
+        v = self[ref] = (kind_label(split_ref(ref)[0]), _str(self.ix.spec(ref, "type")))
+        return v
 
 
 def _text_markup(text: str) -> Markup:
