@@ -6,6 +6,7 @@ version newer than this code knows.
 """
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 from pathlib import Path
@@ -52,7 +53,17 @@ def load_catalog(path: Path) -> dict[str, Any]:
     """The one reader of catalog.json, for the CLI, validate, preview and the site stage."""
     try:
         with open(path, "rb") as fh:
-            doc = jsonbytes.loads(fh.read())
+            raw = fh.read()
+        # The cyclic collector off while decoding: JSON makes no cycles, and the collections
+        # its millions of new dicts and lists set off walked them all again and again (M,
+        # 27,000 entities: 0.3 of a 0.6 s load).
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            doc = jsonbytes.loads(raw)
+        finally:
+            if enabled:
+                gc.enable()
     except FileNotFoundError:
         raise CatalogFileError(f"{path}: no such file (run `lookout catalog` first, or set "
                                "LOOKOUT_CATALOG)") from None

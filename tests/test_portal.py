@@ -358,6 +358,19 @@ def test_failed_build_keeps_previous_site(tmp_path):
     assert not marker.exists() and (out / "catalog/default/resource/events-000/index.html").is_file()
 
 
+def test_a_build_leaves_nothing_frozen(tmp_path):
+    """The portal freezes the catalog for the collector during a build; mkdocs serve builds
+    again and again in one process, and what stayed frozen would never be collected."""
+    import gc
+
+    gc.unfreeze()
+    build_site(SMALL, tmp_path / "site", progress=False)
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(PortalBuildError):   # mkdocs refuses its config: the plugin never ran
+        build_site(SMALL, tmp_path / "site", progress=False, extra_config={"theme": {"name": "no-such-theme"}})
+    assert gc.get_freeze_count() == 0
+
+
 def test_case_collision_and_unsafe_names_reported(tmp_path, caplog):
     out = tmp_path / "site"
     with caplog.at_level(logging.WARNING):

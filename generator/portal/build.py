@@ -6,6 +6,7 @@ as it was and raises ``PortalBuildError`` with mkdocs' / the plugin's reason.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import shutil
@@ -47,6 +48,10 @@ def build_site(catalog_path: Path, out_dir: Path, *, site_name: str = "Lookout",
                 catalog = load_catalog(Path(catalog_path))
             except CatalogFileError as exc:
                 raise PortalBuildError(str(exc)) from None
+            # Frozen for the collector now (see plugin.on_config), not later: the collections
+            # that loading mkdocs' config sets off would walk its million objects twice first
+            # (0.25 s at M). Unfrozen below, whatever happens.
+            gc.freeze()
             cfg, plugin = load_config(Path(catalog_path), site, site_name, extra_config, progress)
             plugin.preloaded = catalog
             del catalog
@@ -62,6 +67,7 @@ def build_site(catalog_path: Path, out_dir: Path, *, site_name: str = "Lookout",
         swap_in(site, out_dir)
         return dict(plugin.stats)
     finally:
+        gc.unfreeze()   # also when mkdocs failed before the plugin's on_post_build
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -15,6 +15,7 @@ Events:
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -91,7 +92,20 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
             catalog = catalog or load_catalog(self.catalog_path)
         except CatalogFileError as exc:
             raise PluginError(str(exc)) from None
-        self.index = PortalIndex(catalog, self.config.resource_pages)
+        # The catalog and its index live as long as the build and make no garbage: the
+        # collector off while the index is built, then both frozen, so no collection walks
+        # them again (M, 27,000 entities: the graph's new dicts set off 4 full collections
+        # over the whole catalog, 0.9 s). on_post_build unfreezes them (mkdocs serve builds
+        # again and again in one process).
+        gc.freeze()
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self.index = PortalIndex(catalog, self.config.resource_pages)
+        finally:
+            if enabled:
+                gc.enable()
+        gc.freeze()
         for pp in self.index.portal_problems:
             log.warning(f"lookout: {pp.message}")
         self.mermaid_path = find_mermaid(self.config.mermaid_js or None)
@@ -224,9 +238,11 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
         finally:
             if scratch is not None:
                 shutil.rmtree(scratch, ignore_errors=True)
+            gc.unfreeze()
 
     def on_build_error(self, error):
         self.last_error = error
+        gc.unfreeze()
 
     def on_serve(self, server, config, builder):
         if self.catalog_path is not None:
