@@ -62,22 +62,27 @@ class BuildReport:
         return f"{sev['error']} errors, {sev['warning']} warnings, {sev['info']} info"
 
 
-def _docs(catalog: Catalog, repos: list[Repo], stage: Path, cfg: Config,
-          progress: bool) -> tuple[list[Problem], int, list]:
+def _docs(catalog: Catalog, repos: list[Repo], stage: Path, cfg: Config, progress: bool,
+          live: Path | None = None) -> tuple[list[Problem], int, list, list]:
     """Build every docs site into ``stage``; record in ``catalog.docs`` which were published.
 
-    Every problem of a docs build names its entity, so the entity page shows it.
+    Every problem of a docs build names its entity, so the entity page shows it. ``live``:
+    the published site, whose unchanged docs sites are moved into the new one instead
+    (the fourth value: techdocs.place.Carried, for carry_into).
     """
     from generator.techdocs.build import build_all_docs
     from generator.techdocs.jobs import docs_jobs
 
     jobs, problems = docs_jobs(catalog.entities, {r.name: r.path for r in repos})
     built = build_all_docs(jobs, stage, cfg.cache_dir / "docs", iframe_hosts=cfg.iframe_hosts,
-                           progress=progress)
+                           live_dir=live, progress=progress)
     problems += built
-    catalog.docs = {job.entity_ref: {"status": "built" if (stage / job.out_subdir / "index.html").is_file()
-                                     else "failed"} for job in jobs}
-    return problems, sum(d["status"] == "built" for d in catalog.docs.values()), list(zip(jobs, built.keys, strict=True))
+    carried = {c.sub for c in built.carried}
+    catalog.docs = {job.entity_ref: {"status": "built" if job.out_subdir in carried
+                                     or (stage / job.out_subdir / "index.html").is_file() else "failed"}
+                    for job in jobs}
+    return (problems, sum(d["status"] == "built" for d in catalog.docs.values()),
+            list(zip(jobs, built.keys, strict=True)), built.carried)
 
 
 def build(cfg: Config, out_dir: Path, *, catalog_out: Path | None = None, progress: bool = True,
@@ -132,7 +137,7 @@ def _build(cfg: Config, out_dir: Path, catalog_out: Path | None, progress: bool,
 
 
 def _site_and_search(catalog: Catalog, catalog_path: Path, site: Path, docs: Path, cfg: Config,
-                     progress: bool, search: bool, timings: Timings) -> int:
+                     progress: bool, search: bool, timings: Timings, docs_elsewhere: dict | None = None) -> int:
     """The portal into ``site``, and the search index, side by side; pages searchable.
 
     Both read only catalog.json / the catalog and the docs, none the other's output; each
@@ -141,6 +146,8 @@ def _site_and_search(catalog: Catalog, catalog_path: Path, site: Path, docs: Pat
     process that reads catalog.json itself (it touches none of this process's objects, so
     nothing is copied on write); this one indexes the docs where the docs stage left them.
     The stage "site+search" is the time of both; "site" and "search" say each one's own.
+    ``docs_elsewhere``: docs sites (site-relative folder -> the site holding it) that are
+    not in ``docs`` but will be in the published site, indexed where they are.
     """
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -171,7 +178,8 @@ def _site_and_search(catalog: Catalog, catalog_path: Path, site: Path, docs: Pat
             started = time.perf_counter()
             try:
                 docs.mkdir(exist_ok=True)
-                pages = build_search({"entities": catalog.entities}, docs, cfg.cache_dir).pages
+                pages = build_search({"entities": catalog.entities}, docs, cfg.cache_dir,
+                                     docs_elsewhere=docs_elsewhere).pages
             except SearchIndexError as exc:
                 failure = BuildError(f"search index: {exc}")
             search_s = time.perf_counter() - started
@@ -223,6 +231,7 @@ def publish(catalog: Catalog, repos: list[Repo], cfg: Config, out_dir: Path, *,
 def _publish(catalog: Catalog, repos: list[Repo], cfg: Config, out_dir: Path, catalog_out: Path | None,
              progress: bool, search: bool, timings: Timings | None) -> BuildReport:
     from generator.portal.build import remove_leftovers, swap_in
+    from generator.techdocs.place import carry_back, carry_into
 
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -232,7 +241,8 @@ def _publish(catalog: Catalog, repos: list[Repo], cfg: Config, out_dir: Path, ca
     try:
         t = time.perf_counter()
         docs_stage = stage / "docs-stage"
-        docs_problems, report.docs_sites, report.docs_inputs = _docs(catalog, repos, docs_stage, cfg, progress)
+        docs_problems, report.docs_sites, report.docs_inputs, carried = _docs(catalog, repos, docs_stage, cfg,
+                                                                              progress, live=out_dir)
         catalog.problems = sorted(catalog.problems + docs_problems, key=Problem.sort_key)
         t = report.timings.add("docs", t)
         catalog_path = stage / "catalog.json"
@@ -240,9 +250,16 @@ def _publish(catalog: Catalog, repos: list[Repo], cfg: Config, out_dir: Path, ca
         t = report.timings.add("catalog.json", t)
         site = stage / "site"
         report.search_pages = _site_and_search(catalog, catalog_path, site, docs_stage, cfg, progress, search,
-                                               report.timings)
+                                               report.timings, {c.sub: out_dir for c in carried})
         t = time.perf_counter()
-        swap_in(site, out_dir, remove_later=True)
+        # The docs sites the published site already holds: moved in last, right before the
+        # swap (and back if it fails), so until then the published site is whole.
+        moved = carry_into(carried, out_dir, site)
+        try:
+            swap_in(site, out_dir, remove_later=True)
+        except BaseException:
+            carry_back(moved)
+            raise
         if catalog_out:
             catalog_out.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(catalog_path, catalog_out)

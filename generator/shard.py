@@ -82,7 +82,7 @@ def build_shard(cfg: Config, index: int, total: int, *, progress: bool = True) -
     stage = Path(tempfile.mkdtemp(prefix=".shard-", dir=cfg.cache_dir))
     try:
         # The same docs step as the full build, so the cache keys are the same.
-        report.problems, report.docs_sites, _ = _docs(catalog, [r for r in repos if mine(r.name)], stage,
+        report.problems, report.docs_sites, *_ = _docs(catalog, [r for r in repos if mine(r.name)], stage,
                                                       cfg, progress)
     finally:
         shutil.rmtree(stage, ignore_errors=True)

@@ -186,15 +186,18 @@ def _link_tree(src: Path, dst: Path, skip: tuple[str, ...] = ()) -> None:
 
 
 def build_search(catalog: dict[str, Any], site_dir: Path, cache_dir: Path | None = None, *,
-                 jobs: int | None = None, resource_pages: str = "auto") -> SearchStats:
+                 jobs: int | None = None, resource_pages: str = "auto",
+                 docs_elsewhere: dict[str, Path] | None = None) -> SearchStats:
     """Write ``site_dir/pagefind/`` from catalog.json's entities and the docs pages in ``site_dir``.
-    ``resource_pages``: the portal's setting (auto/pages/shards), which decides Resources' URLs."""
+    ``resource_pages``: the portal's setting (auto/pages/shards), which decides Resources' URLs.
+    ``docs_elsewhere``: docs sites not in ``site_dir`` (``docs/<ns>/<kind>/<name>`` -> the
+    site folder holding it), indexed as if they were."""
     t0 = time.perf_counter()
     site_dir = Path(site_dir)
     if not site_dir.is_dir():
         raise SearchIndexError(f"site folder {site_dir} does not exist")
     version = _pagefind_version()
-    plan = buckets(entity_records(catalog, resource_pages), docs_records(site_dir))
+    plan = buckets(entity_records(catalog, resource_pages), docs_records(site_dir, elsewhere=docs_elsewhere))
     tmp_root = None
     if cache_dir is None:
         tmp_root = Path(tempfile.mkdtemp(prefix="lookout-search-"))

@@ -251,22 +251,37 @@ def _group(ns: str, key: str, members: dict[str, dict[str, Any]]) -> str:
     return group_html(ns, key, members)[1]
 
 
-def docs_records(site_dir: Path, docs_subdir: str = "docs") -> list[Record]:
+def docs_records(site_dir: Path, docs_subdir: str = "docs",
+                 elsewhere: dict[str, Path] | None = None) -> list[Record]:
     """Every docs page under ``site_dir/docs/<ns>/<kind>/<name>/``; bucketed by its docs site.
 
     A page's signature is its size, mtime and inode: unchanged docs sites are hard links
     into the docs cache (the same inode and mtime), so a quiet night reads no HTML.
     Plain strings, not Paths: ~8,000 pages at 1,000 repos, walked on every build.
+    ``elsewhere``: docs sites held by another site folder (``docs/<ns>/<kind>/<name>`` ->
+    that folder), in the order a walk of one tree holding them all gives.
     """
     site = os.fspath(site_dir)
-    out: list[Record] = []
-    for folder, dirs, files in os.walk(os.path.join(site, docs_subdir)):
+    by_site: dict[str, list[Record]] = {}
+    for sub, root in sorted((elsewhere or {}).items()):
+        by_site[sub] = _site_pages(os.path.join(os.fspath(root), sub), sub)
+    for folder, dirs, _ in os.walk(os.path.join(site, docs_subdir)):
         dirs.sort()
         rel = os.path.relpath(folder, site).replace(os.sep, "/")
-        parts = rel.split("/")
-        if len(parts) < 4:  # above docs/<ns>/<kind>/<name>/
-            continue
-        key = "/".join(parts[1:4])
+        if len(rel.split("/")) == 4:   # docs/<ns>/<kind>/<name>/
+            by_site[rel] = _site_pages(folder, rel)
+            dirs.clear()
+    # A walk of one tree: sites in the order of their path's parts, each as walked.
+    return [r for sub in sorted(by_site, key=lambda k: k.split("/")) for r in by_site[sub]]
+
+
+def _site_pages(top: str, sub: str) -> list[Record]:
+    key = "/".join(sub.split("/")[1:4])
+    out: list[Record] = []
+    for folder, dirs, files in os.walk(top):
+        dirs.sort()
+        inner = os.path.relpath(folder, top).replace(os.sep, "/")
+        rel = sub if inner == "." else f"{sub}/{inner}"
         for name in sorted(files):
             if not name.endswith(".html") or name == "404.html":
                 continue

@@ -33,7 +33,7 @@ from generator.workpool import run_jobs, start_method
 from generator.techdocs.config import PreparedDocs, prepare_docs
 from generator.techdocs.files import tree_hash
 from generator.techdocs.nav import normalize_doc_path
-from generator.techdocs.place import place_site, site_listing
+from generator.techdocs.place import Carried, carried_key, place_site, site_listing
 from generator.techdocs.yamlload import YamlMemo
 from generator.techdocs.worker import THEME_DIR, BuildOutcome, DocsContext, build_docs, init_worker
 
@@ -75,6 +75,7 @@ class DocsProblems(list):
 
     stats: DocsStats
     keys: list   # per job, in order: the cache key its docs were built from (None: not built)
+    carried: list   # [Carried]: sites left in ``live_dir``, for place.carry_into before the swap
 
 
 @lru_cache(maxsize=1)
@@ -211,15 +212,20 @@ def docs_keys(jobs: list[DocsJob], iframe_hosts: Iterable[str] = (),
 
 def build_all_docs(jobs: list[DocsJob], site_dir: Path, cache_dir: Path, *,
                    workers: int | None = None, iframe_hosts: Iterable[str] = (),
-                   timeout: float | None = DOCS_TIMEOUT,
+                   timeout: float | None = DOCS_TIMEOUT, live_dir: Path | None = None,
                    progress: bool = True) -> DocsProblems:
-    """Build each job's docs into ``site_dir/out_subdir``; returns the problems (with ``.stats``)."""
+    """Build each job's docs into ``site_dir/out_subdir``; returns the problems (with ``.stats``).
+
+    ``live_dir``: the published site. A cached site it holds already (placed from the same
+    key) is not placed but listed in ``problems.carried``: the caller moves it into the new
+    site just before the swap (place.carry_into)."""
     t0 = time.perf_counter()
     workers = workers or os.cpu_count() or 1
     stats = DocsStats(jobs=len(jobs))
     problems = DocsProblems()
     problems.stats = stats
     problems.keys = []
+    problems.carried = []
     # Absolute: mkdocs resolves a relative site_dir against its config file, not the cwd.
     cache_root = Path(cache_dir).resolve() / "techdocs"
     cache_root.mkdir(parents=True, exist_ok=True)
@@ -291,7 +297,10 @@ def build_all_docs(jobs: list[DocsJob], site_dir: Path, cache_dir: Path, *,
             if meta["ok"]:
                 # entries written before listings were kept: walked when placed
                 listing = (meta["dirs"], meta["files"]) if "files" in meta else None
-                placements.append((entry / "site", dest, key, listing, job))
+                if live_dir is not None and carried_key(live_dir / sub) == key:
+                    problems.carried.append(Carried(sub, str(entry / "site"), key, listing))
+                else:
+                    placements.append((entry / "site", dest, key, listing, job))
                 stats.output_bytes += meta.get("bytes", 0)
                 stats.pages += meta["pages"]
                 stats.cached += 1

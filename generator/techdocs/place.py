@@ -9,11 +9,20 @@ published site needs none of those (nothing reads a folder's mtime or
 xattrs: the search index signs pages by their own size/mtime/inode, which a
 hard link keeps). So placing is one mkdir per folder and one hard link per
 file, from the listing stored with the cache entry: no walk at all.
+
+Cheaper still is not placing at all: a site that the published site already
+holds from the same key (its stamp says so) is left where it is and moved
+into the new site just before the swap (``carried_key``, ``carry_into``):
+one rename instead of ~20 syscalls, and the old site has that much less to
+delete. The move is the last thing before the swap, so a build that fails
+earlier leaves the published site whole; one that fails in the swap itself
+moves the sites back.
 """
 from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import dataclass
 
 STAMP = ".lookout-docs"   # in each placed docs site: the cache key it was placed from
 
@@ -83,6 +92,60 @@ def _empty_dest(dest: str, key: str) -> bool:
         shutil.rmtree(dest)
     os.mkdir(dest)
     return True
+
+
+def carried_key(folder: os.PathLike | str) -> str | None:
+    """The cache key ``folder`` (a docs site in the published site) was placed from; None
+    when it holds no placed site."""
+    folder = os.fspath(folder)
+    if os.path.islink(folder):
+        return None
+    try:
+        with open(os.path.join(folder, STAMP), encoding="utf-8") as fh:
+            return fh.read()
+    except (OSError, ValueError):
+        return None
+
+
+@dataclass
+class Carried:
+    """A docs site the published site holds already, to be moved into the new site."""
+    sub: str          # site-relative folder, "docs/<ns>/<kind>/<name>"
+    entry: str        # its cache entry's site: placed from there if the move fails
+    key: str
+    listing: tuple[list[str], list[str]] | None
+
+
+def carry_into(carried: list[Carried], live: os.PathLike | str, site: os.PathLike | str) -> list[tuple[str, str]]:
+    """Move each carried site from ``live`` into ``site`` (placed from its cache entry if it is
+    gone); the (from, to) moves done, for ``carry_back``."""
+    live, site = os.fspath(live), os.fspath(site)
+    moved: list[tuple[str, str]] = []
+    try:
+        for c in carried:
+            src, dst = os.path.join(live, c.sub), os.path.join(site, c.sub)
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            if carried_key(src) == c.key:
+                try:
+                    os.rename(src, dst)
+                    moved.append((src, dst))
+                    continue
+                except OSError:
+                    pass
+            place_site(c.entry, dst, c.key, c.listing)
+    except BaseException:
+        carry_back(moved)
+        raise
+    return moved
+
+
+def carry_back(moved: list[tuple[str, str]]) -> None:
+    """Undo ``carry_into``'s moves (the swap failed: the published site stays whole)."""
+    for src, dst in reversed(moved):
+        try:
+            os.rename(dst, src)
+        except OSError:
+            pass
 
 
 def place_site(src: os.PathLike | str, dest: os.PathLike | str, key: str,
