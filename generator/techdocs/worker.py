@@ -153,8 +153,16 @@ def _on_alarm(signum, frame):  # pragma: no cover - timing dependent
     raise _Timeout()
 
 
+_WARM = False   # init_worker ran in this process (or in the fork server it was forked from)
+
+
 def init_worker() -> None:
-    """Pool initializer: import and warm everything once per process."""
+    """Pool initializer: import and warm everything once per process. The fork server runs
+    it too (techdocs/preload.py), so a worker forked from it has nothing left to do."""
+    global _WARM
+    if _WARM:
+        return
+    _WARM = True
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     mk = logging.getLogger("mkdocs")
     mk.propagate = False
