@@ -41,6 +41,12 @@ class CatalogGraph:
 
     @classmethod
     def from_entities(cls, entities: Iterable[dict[str, Any]]) -> CatalogGraph:
+        return cls.from_refs((entity_ref(ent), ent) for ent in entities)
+
+    # (ref, entity) pairs, each ref the entity's entity_ref: the portal's index has them already.
+
+    @classmethod
+    def from_refs(cls, entities: Iterable[tuple[str, dict[str, Any]]]) -> CatalogGraph:
         """The graph ``add_node``/``add_edge`` would build (a later duplicate's entity wins,
         an edge is a (source, target, relation type)), written into networkx's own
         dict-of-dicts as ``MultiDiGraph.add_edge`` writes it, one key dict shared by
@@ -49,8 +55,7 @@ class CatalogGraph:
         against add_edge)."""
         g = nx.MultiDiGraph()
         node, succ, pred = g._node, g._succ, g._pred
-        for ent in entities:
-            ref = entity_ref(ent)
+        for ref, ent in entities:
             if ref in node:
                 node[ref]["entity"] = ent
             else:
@@ -90,6 +95,15 @@ class CatalogGraph:
         """Direct targets of one relation type from ``ref``."""
         adj = self.g._succ.get(ref.lower())
         return sorted(t for t, keys in adj.items() if relation in keys) if adj else []
+
+    def targets(self, ref: str) -> Iterable[str]:
+        """Every entity ``ref`` (lower-case) has a relation to, once each, in its relations' order."""
+        return self.g._succ.get(ref, {}).keys()
+
+    def first_related(self, ref: str, relation: str) -> str | None:
+        """``related(ref, relation)[0]``, or None, without sorting them all."""
+        adj = self.g._succ.get(ref.lower())
+        return min((t for t, keys in adj.items() if relation in keys), default=None) if adj else None
 
     def _targets_of(self, node: str, relation: str) -> tuple[str, ...]:
         """``related(node, relation)`` (``node`` lower-cased), memoized: a group's adjacency

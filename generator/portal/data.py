@@ -52,7 +52,7 @@ def entities_json(index: PortalIndex) -> bytes:
         spec = ent.get("spec") if isinstance(ent.get("spec"), dict) else {}
         kind, ns, _ = split_ref(ref)
         owner = index.owner(ref)
-        system = next(iter(index.graph.related(ref, "partOf")), None)
+        system = index.graph.first_related(ref, "partOf")
         title = meta.get("title")
         desc = meta.get("description")
         desc = str(desc)[:DESC_MAX] if desc else ""

@@ -130,15 +130,16 @@ class EntityPages:
         h.update(jsonbytes.dumps([ix.sources.get(r) for r in sorted(repos, key=str) if isinstance(r, str)],
                                  default=str))
         h.update(str(ix.docs_state(ref)).encode())
-        seen = self._seen
-        for rel in ent.get("relations") or ():
-            if isinstance(rel, dict):
-                target = str(rel.get("targetRef", "")).lower()
-                h.update(seen.get(target) or self._neighbour(target))
+        seen, neighbour = self._seen, self._neighbour
+        # What the page shows of each entity its relations name. The entity's JSON (above)
+        # holds the relations themselves, so its graph neighbours (the targets that exist, once
+        # each, in the relations' order) are all that is left: a relation to a missing entity
+        # shows what its JSON says, and one that appears is a new neighbour. One update of
+        # the joined digests: a str, lower and update per relation were half of all keys.
+        h.update(b"".join([seen.get(t) or neighbour(t) for t in ix.graph.targets(ref)]))
         total, first, complete = ix.graph.dependents_summary(ref, self.builder.list_cap)
         h.update(b"\1%d%d" % (total, complete))
-        for r in first:
-            h.update(seen.get(r) or self._neighbour(r))
+        h.update(b"".join([seen.get(r) or neighbour(r) for r in first]))
         return h.hexdigest()
 
     def _neighbour(self, ref: str) -> bytes:

@@ -70,9 +70,14 @@ def page_url(ref: str, sharded: bool) -> str | None:
     namespace's resource page naming it (``catalog/<ns>/resource/?name=<name>``)."""
     url = entity_url(ref)
     if url is not None and sharded and ref.startswith("resource:"):
-        _, ns, name = split_ref(ref)
-        return f"catalog/{ns}/resource/?name={name}"
+        return _sharded_url(ref)
     return url
+
+
+def _sharded_url(ref: str) -> str:
+    """``page_url(ref, True)`` of a Resource whose ``entity_url`` was checked already."""
+    _, ns, name = split_ref(ref)
+    return f"catalog/{ns}/resource/?name={name}"
 
 
 def kind_label(kind: str) -> str:
@@ -131,15 +136,15 @@ class PortalIndex:
             url_owner[url] = ref
             if self.shards and ref.startswith("resource:"):
                 self.sharded.add(ref)
-                url = page_url(ref, True)
+                url = _sharded_url(ref)
             self.urls[ref] = url
-        self.graph = CatalogGraph.from_entities(self.entities.values())
-        # Owner of every entity, once (O(relations)); pages ask for it per table row.
+        self.graph = CatalogGraph.from_refs(self.entities.items())
+        # Owner of every entity, once (O(relations)); pages ask for it per table row. From
+        # the graph's plain adjacency dicts (its nodes are these entities, its edges their
+        # relations to them): the relations' own list needed a str, lower and type test each.
         self.owner_of: dict[str, str] = {}
-        for ref, ent in self.entities.items():
-            owners = [str(r.get("targetRef", "")).lower() for r in ent.get("relations") or ()
-                      if isinstance(r, dict) and r.get("type") == "ownedBy"]
-            owners = [o for o in owners if o in self.entities]
+        for ref, adj in self.graph.g._succ.items():
+            owners = [t for t, keys in adj.items() if "ownedBy" in keys]
             if owners:
                 self.owner_of[ref] = min(owners)
         self.problems: list[dict] = [p for p in catalog.get("problems") or [] if isinstance(p, dict)]
@@ -225,7 +230,7 @@ class PortalIndex:
     def coverage(self) -> dict[str, Any]:
         comps = [r for r in self.entities if r.startswith("component:")]
         total = len(comps)
-        owned = sum(1 for r in comps if self.graph.related(r, "ownedBy"))
+        owned = sum(1 for r in comps if r in self.owner_of)   # owner_of: from the same ownedBy edges
         docs = sum(1 for r in comps if self.docs_state(r) == "built")
         oncall = sum(1 for r in comps if self.ann(r, ANN_PAGERDUTY))
         # Migration into .af: a Component drafted from Terraform carries its address.

@@ -180,8 +180,7 @@ def migration_view(ix: PortalIndex) -> dict[str, Any]:
     for ref in ix.entities:
         if not ref.startswith("component:"):
             continue
-        owners = ix.graph.related(ref, "ownedBy")
-        by_team[owners[0] if owners else ""][0 if ix.ann(ref, "lookout/terraform-address") else 1] += 1
+        by_team[ix.owner(ref) or ""][0 if ix.ann(ref, "lookout/terraform-address") else 1] += 1
         service_repos.add(ix.ann(ref, "lookout/repo") or "")
     # A repo of only Groups, Users, Systems... (the org repo) declares no service and needs none.
     repo_kinds: dict[str, set[bool]] = defaultdict(set)
