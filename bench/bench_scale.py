@@ -67,10 +67,14 @@ print("LOOKOUT-BENCH " + json.dumps({"stages": stages, "parallel": report.timing
 
 
 class TreeMemory:
-    """Peak of the summed RSS of a process and all its descendants, sampled from /proc."""
+    """Peak of the summed RSS of a process and all its descendants, sampled from /proc; and
+    the CPU seconds they used (each process's last sample: one shorter than an interval
+    is missed). CPU seconds over the cores is the least wall time the build could take."""
 
     def __init__(self, pid: int, interval: float = 0.1):
         self.pid, self.interval, self.peak, self.peak_rss = pid, interval, 0, 0
+        self._cpu: dict[int, float] = {}   # pid -> user + system seconds, at its last sample
+        self._tick = os.sysconf("SC_CLK_TCK")
         self._stop = threading.Event()
         self._page = os.sysconf("SC_PAGE_SIZE")
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -87,13 +91,16 @@ class TreeMemory:
         """(PSS, RSS) of the tree, summed. RSS counts a page shared by forked workers (copy on
         write) once per process; PSS divides it among them: the memory the build uses."""
         children: dict[int, list[int]] = {}
+        cpu: dict[int, float] = {}
         for entry in os.scandir("/proc"):
             if not entry.name.isdigit():
                 continue
             try:
                 with open(f"/proc/{entry.name}/stat", "rb") as fh:
                     # The command name may hold spaces and parentheses: ppid is after the last ')'.
-                    ppid = int(fh.read().rsplit(b")", 1)[1].split()[1])
+                    fields = fh.read().rsplit(b")", 1)[1].split()
+                ppid = int(fields[1])
+                cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / self._tick   # utime + stime
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(ppid, []).append(int(entry.name))
@@ -102,6 +109,8 @@ class TreeMemory:
         while todo:
             pid = todo.pop()
             todo += children.get(pid, [])
+            if pid in cpu:
+                self._cpu[pid] = cpu[pid]
             try:
                 with open(f"/proc/{pid}/statm", "rb") as fh:
                     rss += int(fh.read().split()[1]) * self._page
@@ -119,6 +128,10 @@ class TreeMemory:
             pss, rss = self.sample()
             self.peak, self.peak_rss = max(self.peak, pss), max(self.peak_rss, rss)
             self._stop.wait(self.interval)
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self._cpu.values())
 
 
 def tree_size(path: Path) -> tuple[int, int]:
@@ -145,6 +158,7 @@ def run_build(org: Path, site: Path, cache: Path) -> dict:
     result["wall"] = wall
     result["peak_bytes"] = mem.peak
     result["peak_rss_bytes"] = mem.peak_rss
+    result["cpu_s"] = mem.cpu_seconds
     result["site_bytes"], result["site_files"] = tree_size(site)
     return result
 
@@ -210,8 +224,8 @@ def baseline(work: Path, pages: int) -> dict:
     wall = time.perf_counter() - t0
     nbytes, files = tree_size(plain / "site")
     shutil.rmtree(plain / "site", ignore_errors=True)
-    return {"pages": pages, "wall": wall, "peak_bytes": mem.peak, "peak_rss_bytes": mem.peak_rss,
-            "site_bytes": nbytes, "site_files": files}
+    return {"pages": pages, "wall": wall, "cpu_s": mem.cpu_seconds, "peak_bytes": mem.peak,
+            "peak_rss_bytes": mem.peak_rss, "site_bytes": nbytes, "site_files": files}
 
 
 def median_run(runs: list[dict]) -> dict:
@@ -224,6 +238,7 @@ def median_run(runs: list[dict]) -> dict:
                          for k in sorted({k for r in runs for k in r.get("parallel", {})})},
             "peak_bytes": max(r["peak_bytes"] for r in runs),
             "peak_rss_bytes": max(r["peak_rss_bytes"] for r in runs),
+            "cpu_s": statistics.median(r.get("cpu_s", 0.0) for r in runs),
             "site_bytes": runs[-1]["site_bytes"], "site_files": runs[-1]["site_files"],
             "entities": runs[-1]["entities"], "docs_sites": runs[-1]["docs_sites"],
             "cached_repos": statistics.median(r["cached_repos"] for r in runs)}
@@ -234,14 +249,15 @@ def table(results: dict) -> str:
     stages = []
     for r in rows.values():
         stages += [k for k in r["stages"] if k not in stages]
-    head = ["scenario", "runs", *stages, "wall s", "peak PSS MB", "peak RSS MB", "site MB", "files"]
+    head = ["scenario", "runs", *stages, "wall s", "CPU s", "peak PSS MB", "peak RSS MB", "site MB", "files"]
     lines = [head]
     for name, r in rows.items():
         lines.append([name, str(r["runs"]), *(f"{r['stages'].get(k, 0):.1f}" for k in stages),
-                      f"{r['wall']:.1f}", f"{r['peak_bytes'] / 2**20:.0f}", f"{r['peak_rss_bytes'] / 2**20:.0f}",
-                      f"{r['site_bytes'] / 2**20:.0f}", f"{r['site_files']:,}"])
+                      f"{r['wall']:.1f}", f"{r.get('cpu_s', 0):.1f}", f"{r['peak_bytes'] / 2**20:.0f}",
+                      f"{r['peak_rss_bytes'] / 2**20:.0f}", f"{r['site_bytes'] / 2**20:.0f}", f"{r['site_files']:,}"])
     b = results["baseline"]
-    lines.append(["plain mkdocs", "1", *("" for _ in stages), f"{b['wall']:.1f}", f"{b['peak_bytes'] / 2**20:.0f}",
+    lines.append(["plain mkdocs", "1", *("" for _ in stages), f"{b['wall']:.1f}", f"{b.get('cpu_s', 0):.1f}",
+                  f"{b['peak_bytes'] / 2**20:.0f}",
                   f"{b.get('peak_rss_bytes', 0) / 2**20:.0f}",
                   f"{b['site_bytes'] / 2**20:.0f}", f"{b['site_files']:,}"])
     widths = [max(len(row[i]) for row in lines) for i in range(len(head))]
@@ -294,7 +310,7 @@ def main(argv: list[str] | None = None) -> None:
             r = run_build(org, site, cache)
             runs.append(r)
             side = " and ".join(f"{k} {v:.1f}" for k, v in r.get("parallel", {}).items())
-            print(f"  {scenario}: {r['wall']:.1f} s, peak {r['peak_bytes'] / 2**20:.0f} MB PSS "
+            print(f"  {scenario}: {r['wall']:.1f} s ({r['cpu_s']:.1f} CPU s), peak {r['peak_bytes'] / 2**20:.0f} MB PSS "
                   f"({r['peak_rss_bytes'] / 2**20:.0f} MB RSS), "
                   + ", ".join(f"{k} {v:.1f}" for k, v in r["stages"].items())
                   + (f" ({side} side by side)" if side else ""), flush=True)
