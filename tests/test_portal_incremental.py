@@ -48,7 +48,9 @@ def test_changed_removed_and_added_repos_rebuild_only_their_pages_and_match_a_co
     assert first["reused"] == 0 and pages > 100
 
     again = build_site(tmp_path / "c1.json", tmp_path / "warm", progress=False, workers=1, cache_dir=cache)
-    assert again["rendered"] == 54  # only the groups (their pages walk the org)
+    assert again["rendered"] == 0
+    groups = {p.parent.name: p.read_bytes() for p in (tmp_path / "warm/catalog/default/group").glob("*/index.html")}
+    assert len(groups) == 54
 
     service = org / "svc-00003" / ".af" / "service.tf"
     service.write_text(service.read_text().replace('"Service number 3"', '"Takes the payments now"'))
@@ -68,9 +70,17 @@ def test_changed_removed_and_added_repos_rebuild_only_their_pages_and_match_a_co
     assert "Takes the payments now" in page
     assert (tmp_path / "warm/catalog/default/component/svc-00900/index.html").is_file()
     assert not (tmp_path / "warm/catalog/default/component/svc-00005").exists()
+    # A Group's page shows a walk over the org below it: the groups above a changed service
+    # are rendered again (then equal to the cold build's, above), the others are not.
+    after = {p.parent.name: p.read_bytes() for p in (tmp_path / "warm/catalog/default/group").glob("*/index.html")}
+    moved = {g for g in groups if after[g] != groups[g]}
+    assert moved and len(moved) < len(groups)
+    for g in moved:
+        assert b"svc-00005" in groups[g] or b"svc-00900" in after[g] or b"svc-00003" in after[g]
     # The cache holds what the last build used, not every page ever built.
     stored = sum(1 for p in (cache / "pages").rglob("*") if p.is_file())
-    assert stored <= warm["reused"] + warm["rendered"]
+    assert stored <= warm["reused"] + warm["rendered"] + 1   # + api/catalog.json.gz
+    assert len(list((cache / "pages" / "ca").glob("talog-gz-*"))) == 1   # stored as ca/talog-gz-<sha>
 
 
 def test_sharded_resources_rebuild_only_the_changed_shard(tmp_path):
@@ -91,8 +101,37 @@ def test_sharded_resources_rebuild_only_the_changed_shard(tmp_path):
     build_site(cat, tmp_path / "cold", progress=False, workers=1, extra_config=shards)
     a, b = _files(tmp_path / "warm"), _files(tmp_path / "cold")
     assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == []
-    # The Resource, the pages that show its description (its neighbours), and the groups only.
+    # The Resource, the pages that show its description (its neighbours), and the groups whose
+    # owned rows show it only.
     groups = sum(e["kind"] == "Group" for e in small["entities"])
-    assert groups < warm["rendered"] <= groups + 1 + len(res["relations"]) and warm["reused"] > 150
+    assert 1 < warm["rendered"] <= groups + 1 + len(res["relations"]) and warm["reused"] > 150
     rec = find_resource(tmp_path / "warm", "default", res["metadata"]["name"])
     assert "Holds the ledger now" in rec["body"] and 'id="owner"' in rec["body"]
+
+
+def test_a_group_page_is_rendered_again_when_only_its_walk_changed(tmp_path):
+    """A department's page counts what its teams own by kind and type; with one row shown, a
+    team's entity changing its type reaches the department's page only through that walk (the
+    department has no relation to it)."""
+    import json
+
+    small = json.loads((ROOT / "tests/fixtures/catalog-small.json").read_text())
+    cap = {"lookout": {"list_cap": 1}}
+    cat = tmp_path / "c.json"
+    cat.write_text(json.dumps(small))
+    cache = tmp_path / "cache"
+    build_site(cat, tmp_path / "warm", progress=False, workers=1, cache_dir=cache, extra_config=cap)
+    dept = "catalog/default/group/dept-000/index.html"
+    before = (tmp_path / "warm" / dept).read_bytes()
+    team = next(e for e in small["entities"] if e["metadata"]["name"] == "team-search-0003")
+    target = max(r["targetRef"] for r in team["relations"] if r["type"] == "ownerOf")
+    ent = next(e for e in small["entities"] if e["kind"] != "Group" and
+               f"{e['kind']}:default/{e['metadata']['name']}".lower() == target.lower())
+    ent.setdefault("spec", {})["type"] = "a-type-nobody-else-has"
+    cat.write_text(json.dumps(small))
+    warm = build_site(cat, tmp_path / "warm", progress=False, workers=1, cache_dir=cache, extra_config=cap)
+    build_site(cat, tmp_path / "cold", progress=False, workers=1, extra_config=cap)
+    a, b = _files(tmp_path / "warm"), _files(tmp_path / "cold")
+    assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == []
+    assert b"a-type-nobody-else-has" not in before and b"a-type-nobody-else-has" in a[dept]
+    assert warm["reused"] > 0

@@ -7,6 +7,7 @@ neighbourhood (its relations, and for transitive lists the reachable set).
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 import json
 from typing import Any
@@ -60,6 +61,7 @@ class EntityPageBuilder:
         self.link_html = lru_cache(maxsize=65536)(self._link_html)
         self._cell_link = lru_cache(maxsize=65536)(self._cell_link_html)
         self._kind_type = _KindType(index)
+        self._groups: dict[str, GroupSummary] = {}
 
     # -- pieces ---------------------------------------------------------------------
     def _link_html(self, ref: str, base: str) -> Markup:
@@ -242,13 +244,9 @@ class EntityPageBuilder:
                 out.append(t("apis-consumed", "Consumed APIs", rel.get("consumesApi", []), base,
                              anchors=("consumesApi",), self_ref=ref, explore=(("consumesApi",), "out", 1)))
         elif kind == "group":
-            owned, owners = g.owned_via(ref)
-            subgroups = owners[1:]
-            # Via: the first of the group and its sub-groups (in order) that owns it; only for
-            # the rows shown (the org's root group owns everything: a dict of all of it, for
-            # every group above each entity, was a tenth of the Group pages).
-            via = {r: next(o for o in owners if g.owns(o, r)) for r in owned[:self.list_cap]}
-            out.append(self._owned_counts(ref, owned, len(g.related(ref, "ownerOf"))))
+            gs = self.group_summary(ref)
+            owned, subgroups, via = gs.owned, gs.subgroups, gs.via
+            out.append(self._owned_counts(ref, gs))
             out.append(t("owned", "Owned entities", owned, base, anchors=("ownerOf",), via=via,
                          self_ref=ref, note="Owned directly or through a sub-group.",
                          explore=(("ownedBy", "childOf"), "in", 4)))
@@ -267,13 +265,27 @@ class EntityPageBuilder:
                          self_ref=ref, explore=(("partOf",), "in", 1)))
         return out
 
-    def _owned_counts(self, ref: str, owned: list[str], direct: int) -> dict[str, Any]:
-        """What a group owns, counted by kind and type (a fixed-size table, whatever it owns).
-        ``direct``: how many of them the group owns itself."""
-        # Each entity's (kind, type) once per build, counted in C (map over the memo's
-        # __getitem__): every group above an entity counts it again.
-        counts = Counter(map(self._kind_type.__getitem__, owned))
+    def group_summary(self, ref: str) -> GroupSummary:
+        """What a Group's page shows of the org below it (memoized: its page key asks first)."""
+        hit = self._groups.get(ref)
+        if hit is None:
+            g = self.ix.graph
+            owned, owners = g.owned_via(ref)
+            # Via: the first of the group and its sub-groups (in order) that owns it; only for
+            # the rows shown (the org's root group owns everything: a dict of all of it, for
+            # every group above each entity, was a tenth of the Group pages).
+            via = {r: next(o for o in owners if g.owns(o, r)) for r in owned[:self.list_cap]}
+            # Each entity's (kind, type) once per build, counted in C (map over the memo's
+            # __getitem__): every group above an entity counts it again.
+            counts = Counter(map(self._kind_type.__getitem__, owned))
+            hit = self._groups[ref] = GroupSummary(owned, owners[1:], via, len(g.related(ref, "ownerOf")),
+                                                   sorted(counts.items()))
+        return hit
+
+    def _owned_counts(self, ref: str, gs: GroupSummary) -> dict[str, Any]:
+        """What a group owns, counted by kind and type (a fixed-size table, whatever it owns)."""
         order = {kind_label(k): i for i, k in enumerate(KIND_ORDER)}
+        owned, direct, counts = gs.owned, gs.direct, dict(gs.counts)
         total = len(owned)
         out = [f'<section class="lk-section" id="owned-counts" data-total="{total}">\n'
                f'<h3>What this group owns <span class="lk-count">{total:,}</span></h3>\n'
@@ -380,6 +392,16 @@ class EntityPageBuilder:
             f.append(("lifecycle", v["lifecycle"]))
         f.extend(("tag", t) for t in v["tags"])
         return f
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    """A Group's walk over the org: what it owns through its sub-groups, and its counts."""
+    owned: list[str]            # sorted
+    subgroups: list[str]        # sorted, transitively
+    via: dict[str, str]         # for the first list_cap of owned: who of the group and its sub-groups owns it
+    direct: int                 # how many of owned the group owns itself
+    counts: list[tuple[tuple[str, str], int]]   # ((kind label, type), how many), sorted
 
 
 class _KindType(dict):
