@@ -234,3 +234,33 @@ def test_a_worker_that_built_other_sites_builds_a_site_as_a_fresh_one_would(tmp_
     assert "footnote" not in index and "<abbr" not in index and 'id="setup_1"' in index
     more = html(tmp_path / "together", f"{out}/more/index.html")
     assert "<abbr" not in more and "example.com/guide" not in more
+
+
+def test_a_worker_checks_each_extension_list_once_and_never_remembers_a_failure(monkeypatch):
+    import mkdocs.config.config_options as mk_options
+    from mkdocs.config.base import ValidationError
+
+    from generator.techdocs import worker
+
+    monkeypatch.setattr(mk_options.MarkdownExtensions, "run_validation",
+                        mk_options.MarkdownExtensions.run_validation)
+    worker._validate_extensions_once()
+    calls = []
+    monkeypatch.setattr(mk_options.markdown, "Markdown", lambda real=mk_options.markdown.Markdown: calls.append(1)
+                        or real())
+
+    def check(value):
+        opt = mk_options.MarkdownExtensions(builtins=["toc"])
+        return opt.run_validation(value), opt.configdata
+
+    a = [{"toc": {"permalink": True}}, "tables"]
+    b = [{"toc": {"permalink": False}}, "tables"]
+    assert check([dict(x) if isinstance(x, dict) else x for x in a]) == (["toc", "tables"], {"toc": {"permalink": True}})
+    assert check([dict(x) if isinstance(x, dict) else x for x in a]) == (["toc", "tables"], {"toc": {"permalink": True}})
+    assert len(calls) == 1   # the same list and configs: checked once
+    assert check(b) == (["toc", "tables"], {"toc": {"permalink": False}})
+    assert len(calls) == 2   # other configs: checked again
+    for _ in range(2):       # a failure is raised every time
+        with pytest.raises(ValidationError, match="no_such_extension"):
+            check(["no_such_extension"])
+    assert len(calls) == 4
