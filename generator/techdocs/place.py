@@ -83,12 +83,8 @@ def _empty_dest(dest: str, key: str) -> bool:
     if os.path.islink(dest) or not os.path.isdir(dest):
         os.unlink(dest)
     else:
-        try:
-            with open(os.path.join(dest, STAMP), encoding="utf-8") as fh:
-                if fh.read() == key:
-                    return False
-        except (OSError, ValueError):
-            pass
+        if carried_key(dest) == key:
+            return False
         shutil.rmtree(dest)
     os.mkdir(dest)
     return True
