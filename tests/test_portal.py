@@ -111,6 +111,27 @@ def test_entities_json_leaves_out_only_the_refs_the_browser_can_derive():
     assert written == ["component:default/caf\u00e9", "component:default/i\u0307stanbul"]   # not ASCII: kept
 
 
+def test_owner_files_hold_each_owners_rows_with_the_whole_files_dictionaries(small_site):
+    """catalog/owner/<k>.json, what /catalog/?owner=… shows first: the k-th owner's rows, in
+    the whole table's order, and nobody else's."""
+    whole = json.loads((small_site / "catalog/entities.json").read_bytes())
+    rows, owners = whole["rows"], whole["dict"]["owner"]
+    assert len(owners) > 1
+    page = (small_site / "catalog/index.html").read_text()
+    listed = re.search(r"data-owners='([^']*)'", page)
+    assert listed and json.loads(html.unescape(listed.group(1))) == owners
+    shown = 0
+    for k, owner in enumerate(owners):
+        part = json.loads((small_site / f"catalog/owner/{k}.json").read_bytes())
+        assert part["dict"] == whole["dict"] and part["total"] == len(rows["name"])
+        mine = [i for i, o in enumerate(rows["owner"]) if o == k]
+        assert mine, owner
+        assert part["rows"] == {col: [values[i] for i in mine] for col, values in rows.items()}
+        shown += len(mine)
+    assert shown == sum(o >= 0 for o in rows["owner"])
+    assert not (small_site / f"catalog/owner/{len(owners)}.json").exists()
+
+
 def test_mermaid_served_by_the_site(small_site, small_catalog):
     assert (small_site / "assets/lookout/mermaid.min.js").stat().st_size > 1_000_000
     page = page_path(small_site, "component:default/orders-svc-00000").read_text()

@@ -38,11 +38,15 @@ class _Dict:
         return i
 
 
-def _dumps(doc: dict) -> bytes:
+def dumps(doc: dict) -> bytes:
     return jsonbytes.dumps(doc, sort_keys=False)
 
 
 def entities_json(index: PortalIndex) -> bytes:
+    return dumps(entities_doc(index))
+
+
+def entities_doc(index: PortalIndex) -> dict:
     kinds, types, owners, lifecycles, systems, namespaces, tags = (_Dict() for _ in range(7))
     cols: dict[str, list] = {k: [] for k in ("ref", "name", "title", "kind", "ns", "type", "owner",
                                              "lifecycle", "system", "tags", "problems", "desc", "url")}
@@ -82,7 +86,25 @@ def entities_json(index: PortalIndex) -> bytes:
         },
         "rows": cols,
     }
-    return _dumps(doc)
+    return doc
+
+
+def owner_slices(doc: dict) -> list[bytes]:
+    """``catalog/owner/<k>.json`` for the k-th owner of ``doc["dict"]["owner"]``: that owner's
+    rows, in the whole file's order and with its dictionaries, and the whole file's row count.
+
+    A link to the catalog filtered by owner (what a team shares) shows from its owner's file
+    first: at 250,000 entities the whole file took 0.6 s to fetch and parse, the busiest
+    owner's 12% of it a tenth of that. Every other filter only narrows an owner's rows."""
+    rows = doc["rows"]
+    by_owner: list[list[int]] = [[] for _ in doc["dict"]["owner"]]
+    for i, owner in enumerate(rows["owner"]):
+        if owner >= 0:
+            by_owner[owner].append(i)
+    total = len(rows["owner"])
+    return [dumps({"v": 1, "total": total, "dict": doc["dict"],
+                    "rows": {col: [values[i] for i in picked] for col, values in rows.items()}})
+            for picked in by_owner]
 
 
 def _derivable(ref: str, label: str, ns: str, name: str) -> bool:
@@ -124,4 +146,4 @@ def graph_json(index: PortalIndex) -> bytes:
         "edges": edges,
         "sharded": sorted({split_ref(r)[0] for r in index.sharded}),  # kinds linked as ?name=
     }
-    return _dumps(doc)
+    return dumps(doc)

@@ -149,8 +149,10 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
         if files.get_file_from_path("index.md") is None:
             pages.add_page(files, config, "index.md", "Home", in_nav=True, template="home.html",
                            view=lambda base: home, meta={"hide": ["navigation", "toc"]})
+        table = data.entities_doc(ix)
+        owners = {"owners": table["dict"]["owner"]}
         pages.add_page(files, config, "catalog/index.md", "Catalog", in_nav=True,
-                       template="catalog.html", view=lambda base: {},
+                       template="catalog.html", view=lambda base: owners,
                        meta={"hide": ["navigation", "toc"], "lookout_scripts": ["assets/lookout/catalog.js"]})
         pages.add_page(files, config, "graph/index.md", "Graph", in_nav=True,
                        template="graph.html", view=lambda base: {},
@@ -170,8 +172,11 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
                        template="search.html", view=lambda base: {},
                        meta={"hide": ["navigation", "toc"]})
 
-        files.append(File.generated(config, "catalog/entities.json", content=data.entities_json(ix),
+        files.append(File.generated(config, "catalog/entities.json", content=data.dumps(table),
                                     inclusion=InclusionLevel.NOT_IN_NAV))
+        for k, content in enumerate(data.owner_slices(table)):
+            files.append(File.generated(config, f"catalog/owner/{k}.json", content=content,
+                                        inclusion=InclusionLevel.NOT_IN_NAV))
         files.append(File.generated(config, "graph/graph.json", content=data.graph_json(ix),
                                     inclusion=InclusionLevel.NOT_IN_NAV))
         # catalog.json as published: gzip always (on_post_build), the plain file too unless it

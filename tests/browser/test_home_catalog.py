@@ -102,6 +102,43 @@ def test_catalog_filter_kind_and_owner_survives_reload(page, server, catalog):
     assert broken == [], f"owner names broken mid-word: {broken}"
 
 
+def test_a_link_filtered_by_owner_shows_from_that_owners_file(guard, server, catalog):
+    """A shared /catalog/?owner=… link shows the team's rows without loading the whole catalog;
+    another owner loads that owner's file; only a view across owners loads the whole table."""
+    page = guard.page
+    by_owner = Counter(catalog.owner(r) for r in catalog.entities if catalog.owner(r))
+    (owner, n), (other, m) = sorted(by_owner.items(), key=lambda kv: (-kv[1], kv[0]))[:2]
+
+    def fetched(name: str) -> int:
+        return sum(urlsplit(u).path.startswith(name) for u in guard.requests)
+
+    def count(k: int) -> None:
+        page.wait_for_function("k => document.getElementById('catalog-status').getAttribute('data-count') === String(k)",
+                               arg=k)
+
+    page.goto(server.url(f"/catalog/?owner={owner}&sort=name"))
+    page.wait_for_selector("#catalog[data-ready='1']")
+    assert page.locator("#filter-owner").input_value() == owner
+    count(n)
+    assert set(_visible_refs(page)) == {r for r in catalog.entities if catalog.owner(r) == owner}
+    status = page.locator("#catalog-status").inner_text()
+    assert f"of {n:,} entities ({len(catalog.entities):,} in the catalog)" in status, status
+    assert fetched("/catalog/owner/") == 1 and fetched("/catalog/entities.json") == 0, guard.requests
+
+    page.select_option("#filter-owner", other)   # still without the whole table
+    count(m)
+    assert set(_visible_refs(page)) == {r for r in catalog.entities if catalog.owner(r) == other}
+    assert fetched("/catalog/owner/") == 2 and fetched("/catalog/entities.json") == 0, guard.requests
+    assert parse_qs(urlsplit(page.url).query)["owner"] == [other]
+
+    page.select_option("#filter-owner", "")      # every owner: now the whole table
+    count(len(catalog.entities))
+    assert fetched("/catalog/entities.json") == 1
+    page.select_option("#filter-owner", owner)   # and from it from now on
+    count(n)
+    assert fetched("/catalog/owner/") == 2
+
+
 def test_catalog_pager_is_hidden_for_a_single_page(page, server, catalog):
     page.goto(server.url("/catalog/?kind=system"))
     page.wait_for_selector("#catalog[data-ready='1']")

@@ -15,7 +15,7 @@
   var $ = function (id) { return document.getElementById(id); };
   var status = $("catalog-status"), tbody = $("catalog-rows"), pager = $("catalog-pager");
   var FILTERS = ["kind", "type", "owner", "lifecycle", "tag", "system", "namespace"];
-  var D, R, N, hay, view = [], page = 0, sortKey = "", sortDir = 1;
+  var D, R, N, TOTAL, hay, view = [], page = 0, sortKey = "", sortDir = 1;
 
   function el(tag, text, cls) {
     var e = document.createElement(tag);
@@ -129,8 +129,8 @@
     tbody.appendChild(frag);
     status.textContent = view.length
       ? "Showing " + (start + 1).toLocaleString() + "–" + end.toLocaleString() + " of " + view.length.toLocaleString() +
-        " entities" + (view.length < N ? " (" + N.toLocaleString() + " in the catalog)" : "")
-      : "No entity matches these filters (" + N.toLocaleString() + " in the catalog).";
+        " entities" + (view.length < TOTAL ? " (" + TOTAL.toLocaleString() + " in the catalog)" : "")
+      : "No entity matches these filters (" + TOTAL.toLocaleString() + " in the catalog).";
     status.setAttribute("data-count", String(view.length));
     pager.hidden = pages <= 1;
     $("page-info").textContent = "Page " + (page + 1) + " of " + pages.toLocaleString();
@@ -142,9 +142,14 @@
       else th.removeAttribute("aria-sort");
     });
   }
+  // A row's ref is left out ("") where it is its kind, namespace and name lower-cased:
+  // derived when a row is drawn or searched, never for all 250,000 rows up front (0.2 s).
+  function refOf(i) {
+    return R.ref[i] || (R.ref[i] = (D.kind[R.kind[i]] + ":" + D.ns[R.ns[i]] + "/" + R.name[i]).toLowerCase());
+  }
   function row(i) {
     var tr = el("tr");
-    var ref = R.ref[i];
+    var ref = refOf(i);
     tr.setAttribute("data-ref", ref);
     var name = el("td");
     if (R.url[i]) {
@@ -175,11 +180,52 @@
     tr.appendChild(el("td", R.desc[i], "lk-desc-cell"));
     return tr;
   }
+  // The rows held: the whole catalog once it is loaded; before that, where the Owner filter
+  // is set, that owner's file (catalog/owner/<k>.json: its rows, the same dictionaries), which
+  // holds every row such a view can show. A shared link to a team's rows shows from it. The
+  // whole file is fetched only when a view needs it: parsing it in the background would hold
+  // the page up for as long as it takes (0.3 s at 250,000 entities) just as it is shown.
+  var owners = JSON.parse(root.getAttribute("data-owners") || "[]");
+  var src = root.getAttribute("data-src"), whole = null, wholeData = null, slices = {}, held = null, seq = 0;
+  function get(url) {
+    return fetch(url, { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); });
+  }
+  function all() {
+    return whole || (whole = get(src).then(function (d) { wholeData = d; return d; }));
+  }
+  function rowsFor(owner) {
+    if (wholeData) return Promise.resolve(wholeData);
+    var k = owner ? owners.indexOf(owner) : -1;
+    if (k < 0) return all();
+    // a missing or broken owner file (a page older than its data) costs only the wait for the whole
+    return slices[k] || (slices[k] = get(base + "catalog/owner/" + k + ".json").catch(all));
+  }
+  function hold(data) {
+    if (data === held) return;
+    held = data; R = data.rows; N = R.name.length; TOTAL = data.total || N;
+    var cache = new Array(N);
+    hay = function (i) {
+      var h = cache[i];
+      if (h === undefined) h = cache[i] = (refOf(i) + " " + R.title[i] + " " + R.desc[i] + " " +
+        R.tags[i].map(function (t) { return D.tag[t]; }).join(" ")).toLowerCase();
+      return h;
+    };
+  }
   function update(resetPage) {
     if (resetPage) page = 0;
-    apply();
-    render();
-    writeUrl();
+    var mine = ++seq;
+    return rowsFor($("filter-owner").value).then(function (data) {
+      if (mine !== seq) return;  // a later change is being shown
+      hold(data);
+      apply();
+      render();
+      writeUrl();
+    }).catch(fail);
+  }
+  function fail(err) {
+    status.textContent = "Could not load the catalog (" + err.message + ").";
+    root.setAttribute("data-ready", "error");
   }
   var timer = 0;
   function wire() {
@@ -202,23 +248,12 @@
         update(true);
       });
     });
-    window.addEventListener("popstate", function () { readUrl(); apply(); render(); });
+    window.addEventListener("popstate", function () { readUrl(); update(false); });
   }
-  fetch(root.getAttribute("data-src"), { credentials: "same-origin" })
-    .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
+  rowsFor(new URLSearchParams(location.search).get("owner"))
     .then(function (data) {
-      D = data.dict; R = data.rows; N = R.name.length;
-      // A row's ref is left out ("") where it is its kind, namespace and name lower-cased.
-      for (var r = 0; r < N; r++) {
-        if (!R.ref[r]) R.ref[r] = (D.kind[R.kind[r]] + ":" + D.ns[R.ns[r]] + "/" + R.name[r]).toLowerCase();
-      }
-      var cache = new Array(N);
-      hay = function (i) {
-        var h = cache[i];
-        if (h === undefined) h = cache[i] = (R.ref[i] + " " + R.title[i] + " " + R.desc[i] + " " +
-          R.tags[i].map(function (t) { return D.tag[t]; }).join(" ")).toLowerCase();
-        return h;
-      };
+      D = data.dict;
+      hold(data);
       fill($("filter-kind"), D.kind);
       fill($("filter-type"), D.type);
       fill($("filter-owner"), D.owner, D.ownerTitle);
@@ -232,8 +267,5 @@
       render();
       root.setAttribute("data-ready", "1");
     })
-    .catch(function (err) {
-      status.textContent = "Could not load the catalog (" + err.message + ").";
-      root.setAttribute("data-ready", "error");
-    });
+    .catch(fail);
 })();
