@@ -34,6 +34,7 @@ J = TypeVar("J")
 MAX_TASKS_PER_WORKER = 200
 # A line at least this often while a job is still running (seconds).
 HEARTBEAT = 30.0
+_NONE = object()
 
 
 class JobTimeout(Exception):
@@ -57,16 +58,27 @@ def run_jobs(fn: Callable[..., Any], jobs: Iterable[J], *, workers: int, timeout
 
     ``error`` is :class:`JobTimeout`, :class:`WorkerDied` or whatever ``fn`` raised; exactly one
     of ``result`` and ``error`` is meaningful. Results come in completion order.
+
+    ``jobs`` may be a generator that finds its jobs as it goes (the docs stage, deciding which
+    of 1,000 sites to build): each one is scheduled as it comes, so the workers start on the
+    first while the rest are still being looked for, and no pool starts for none.
     """
-    jobs = list(jobs)
-    if not jobs:
+    if isinstance(jobs, (list, tuple)):
+        size = len(jobs)
+    else:
+        size = workers
+    it = iter(jobs)
+    first = next(it, _NONE)
+    if first is _NONE:
         return
     ctx = context or mp.get_context(start_method())
-    pool = ProcessPool(max_workers=max(1, min(workers, len(jobs))), max_tasks=max_tasks,
+    pool = ProcessPool(max_workers=max(1, min(workers, size)), max_tasks=max_tasks,
                        initializer=initializer, context=ctx)
     healthy = True
     try:
-        running = {pool.schedule(fn, args=args(job), timeout=timeout): job for job in jobs}
+        running = {pool.schedule(fn, args=args(first), timeout=timeout): first}
+        for job in it:
+            running[pool.schedule(fn, args=args(job), timeout=timeout)] = job
         last_line = time.monotonic()
         while running:
             done, _ = wait(running, timeout=5.0, return_when=FIRST_COMPLETED)

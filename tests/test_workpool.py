@@ -117,3 +117,35 @@ def test_workers_start_under_a_temp_folder_too_long_for_the_fork_servers_socket(
     import tempfile
     monkeypatch.setattr(tempfile, "tempdir", None)   # tempfile caches the folder it found
     assert list(run_jobs(abs, [-5], workers=1, timeout=60)) == [(-5, 5, None)]
+
+
+def _touch(path):
+    Path(path).write_text("ran")
+    return path
+
+
+def test_jobs_from_a_generator_start_before_the_generator_is_done(tmp_path):
+    """The docs stage hands its sites to build as it finds them: the first one runs while
+    the rest are still being looked for (here: the generator waits for it to have run)."""
+    first = tmp_path / "first"
+
+    def found():
+        yield str(first)
+        deadline = time.monotonic() + 30
+        while not first.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        yield str(tmp_path / "second" if first.exists() else tmp_path / "not-before-the-end")
+
+    done = sorted(Path(res).name for _, res, err in run_jobs(_touch, found(), workers=2, timeout=60))
+    assert done == ["first", "second"]
+    assert list(run_jobs(_touch, iter(()), workers=2, timeout=60)) == []   # none: no pool at all
+
+
+def test_docs_sites_found_one_by_one_are_all_built_and_the_cached_ones_placed(tmp_path):
+    jobs = _docs_repos(tmp_path / "repos", 5)
+    build_all_docs(jobs[:3], tmp_path / "site1", tmp_path / "cache", workers=2, progress=False)
+    problems = build_all_docs(jobs, tmp_path / "site2", tmp_path / "cache", workers=2, progress=False)
+    assert [p for p in problems if p.severity == "error"] == []
+    assert (problems.stats.cached, problems.stats.built) == (3, 2)
+    for i in range(5):
+        assert f"Hello from {i}." in (tmp_path / f"site2/docs/default/component/svc-{i}/index.html").read_text()
