@@ -188,6 +188,31 @@ def test_group_owned_counts(small_site, small_catalog):
             assert f'data-ref="{m}"' in text
 
 
+def test_group_summary_counts_an_entity_two_of_its_groups_own_once():
+    """A catalog.json may relate one entity to two owners (ownerOf is not checked against
+    spec.owner): a group above both counts it once, in its total, its table and its first rows."""
+    from generator.portal.entity_page import EntityPageBuilder
+    from generator.portal.index import PortalIndex
+
+    def ent(kind, name, rels=(), spec=None):
+        return {"kind": kind, "metadata": {"name": name}, "spec": spec or {},
+                "relations": [{"type": t, "targetRef": r} for t, r in rels]}
+
+    ix = PortalIndex({"entities": [
+        ent("Group", "org", [("parentOf", "group:default/team"), ("ownerOf", "component:default/shared"),
+                             ("ownerOf", "component:default/a")]),
+        ent("Group", "team", [("childOf", "group:default/org"), ("ownerOf", "component:default/shared"),
+                              ("ownerOf", "resource:default/db")]),
+        ent("Component", "shared", spec={"type": "service"}), ent("Component", "a", spec={"type": "service"}),
+        ent("Resource", "db", spec={"type": "database"})]})
+    b = EntityPageBuilder(ix, list_cap=2)
+    org, team = b.group_summary("group:default/org"), b.group_summary("group:default/team")
+    assert (org.total, org.direct, org.first_owned) == (3, 2, ["component:default/a", "component:default/shared"])
+    assert org.counts == [(("Component", "service"), 2), (("Resource", "database"), 1)]
+    assert org.via == {"component:default/a": "group:default/org", "component:default/shared": "group:default/org"}
+    assert (team.total, team.counts) == (2, [(("Component", "service"), 1), (("Resource", "database"), 1)])
+
+
 def test_resource_consumers_and_dependents(small_site, small_catalog):
     adj = _adjacency(small_catalog)
     hub = "resource:default/events-000"

@@ -142,8 +142,8 @@ class EntityPages:
             # rendering their pages again another ~0.19 s on every build (CPU).
             gs = self.builder.group_summary(ref)
             cap = self.builder.list_cap
-            shown = gs.owned[:cap]
-            h.update(repr(("group", len(gs.owned), gs.direct, gs.counts, [(r, gs.via[r]) for r in shown],
+            shown = gs.first_owned[:cap]
+            h.update(repr(("group", gs.total, gs.direct, gs.counts, [(r, gs.via[r]) for r in shown],
                            len(gs.subgroups), gs.subgroups[:cap])).encode())
             h.update(b"".join([seen.get(r) or neighbour(r)
                                for r in [*shown, *sorted(set(gs.via.values())), *gs.subgroups[:cap]]]))
