@@ -11,6 +11,7 @@ site in place.
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import shutil
@@ -19,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.catalog_json import write_catalog
+from generator.catalog_json import CatalogBytes, write_catalog
 from generator.config import Config
 from generator.link import Catalog
 from generator.model import Problem, Repo
@@ -136,15 +137,17 @@ def _build(cfg: Config, out_dir: Path, catalog_out: Path | None, progress: bool,
     return report
 
 
-def _site_and_search(catalog: Catalog, catalog_path: Path, site: Path, docs: Path, cfg: Config,
-                     progress: bool, search: bool, timings: Timings, docs_elsewhere: dict | None = None) -> int:
+def _site_and_search(catalog: Catalog, catalog_file: tuple[Path, CatalogBytes], site: Path, docs: Path,
+                     cfg: Config, progress: bool, search: bool, timings: Timings,
+                     docs_elsewhere: dict | None = None) -> int:
     """The portal into ``site``, and the search index, side by side; pages searchable.
 
     Both read only catalog.json / the catalog and the docs, none the other's output; each
     is mostly one process's work (the portal's index, page keys and shards; the records fed
     to Pagefind), so on two cores one waited for the other. The portal is built by a forked
-    process that reads catalog.json itself (it touches none of this process's objects, so
-    nothing is copied on write); this one indexes the docs where the docs stage left them.
+    process that decodes catalog.json itself (it touches none of this process's objects, so
+    nothing is copied on write), from the bytes just written, which it inherits (``_WRITTEN``);
+    this one indexes the docs where the docs stage left them.
     The stage "site+search" is the time of both; "site" and "search" say each one's own.
     ``docs_elsewhere``: docs sites (site-relative folder -> the site holding it) that are
     not in ``docs`` but will be in the published site, indexed where they are.
@@ -160,8 +163,10 @@ def _site_and_search(catalog: Catalog, catalog_path: Path, site: Path, docs: Pat
     if cfg.template_dirs:
         plugin["templates"] = [str(d) for d in cfg.template_dirs]
     compact, gz = docs.parent / "validate.json.gz", docs.parent / "catalog.json.gz"
+    global _WRITTEN
+    catalog_path, _WRITTEN = catalog_file
     t = time.perf_counter()
-    with ProcessPoolExecutor(1, mp_context=mp.get_context("fork")) as pool:
+    with _forgotten_after(), ProcessPoolExecutor(1, mp_context=mp.get_context("fork")) as pool:
         portal = pool.submit(_portal_in_child, catalog_path, site, site_name=cfg.site_name, progress=progress,
                              extra_config={"lookout": plugin} if plugin else None,
                              cache_dir=cfg.cache_dir / "portal", catalog_gz=False)
@@ -171,7 +176,8 @@ def _site_and_search(catalog: Catalog, catalog_path: Path, site: Path, docs: Pat
         # Resources, gzip alone took 7 s).
         write_compact(catalog, compact)
         gz_cache = PageCache(cfg.cache_dir / "catalog-gz")
-        write_catalog_gz(catalog_path, gz, gz_cache)
+        write_catalog_gz(catalog_path, gz, gz_cache, _WRITTEN.raw)
+        _WRITTEN = None   # the child has its copy (forked at submit); 450 MB at 250,000 Resources
         gz_cache.prune(gz_cache.used)
         if search:
             from generator.search import SearchIndexError, build_search
@@ -203,6 +209,18 @@ def _site_and_search(catalog: Catalog, catalog_path: Path, site: Path, docs: Pat
     return pages
 
 
+_WRITTEN: CatalogBytes | None = None   # catalog.json's bytes, for the portal's process (forked)
+
+
+@contextlib.contextmanager
+def _forgotten_after():
+    global _WRITTEN
+    try:
+        yield
+    finally:
+        _WRITTEN = None
+
+
 def _portal_in_child(*args, **kwargs) -> float:
     """``build_site`` in the forked process; its seconds. Frozen first: a collection in the
     child (the portal runs one before it forks its page renderers) then skips every object it
@@ -213,7 +231,7 @@ def _portal_in_child(*args, **kwargs) -> float:
 
     gc.freeze()
     started = time.perf_counter()
-    build_site(*args, **kwargs)
+    build_site(*args, written=_WRITTEN, **kwargs)
     return time.perf_counter() - started
 
 
@@ -246,11 +264,12 @@ def _publish(catalog: Catalog, repos: list[Repo], cfg: Config, out_dir: Path, ca
         catalog.problems = sorted(catalog.problems + docs_problems, key=Problem.sort_key)
         t = report.timings.add("docs", t)
         catalog_path = stage / "catalog.json"
-        write_catalog(catalog, catalog_path)
+        written = write_catalog(catalog, catalog_path)
         t = report.timings.add("catalog.json", t)
         site = stage / "site"
-        report.search_pages = _site_and_search(catalog, catalog_path, site, docs_stage, cfg, progress, search,
-                                               report.timings, {c.sub: out_dir for c in carried})
+        report.search_pages = _site_and_search(catalog, (catalog_path, written), site, docs_stage, cfg, progress,
+                                               search, report.timings, {c.sub: out_dir for c in carried})
+        del written
         t = time.perf_counter()
         # The docs sites the published site already holds: moved in last, right before the
         # swap (and back if it fails), so until then the published site is whole.

@@ -24,3 +24,16 @@ def test_a_number_beyond_64_bits_is_written_and_read_back_exactly(tmp_path):
     huge = 123456789012345678901234567890
     write_catalog(_catalog({"type": "queue", "owner": "group:default/a", "retention": huge}), tmp_path / "c.json")
     assert load_catalog(tmp_path / "c.json")["entities"][0]["spec"]["retention"] == huge
+
+
+def test_what_a_build_wrote_reads_back_the_same_without_reading_the_file(tmp_path):
+    """The site stage decodes the bytes write_catalog returned (with orjson when orjson wrote
+    them): the same catalog as reading the file, a number beyond 64 bits included."""
+    for spec in ({"type": "queue", "owner": "group:default/a", "size": 2**63 + 5, "ratio": 0.1, "x": -0.0},
+                 {"type": "queue", "owner": "group:default/a", "retention": 123456789012345678901234567890}):
+        path = tmp_path / "c.json"
+        written = write_catalog(_catalog(spec), path)
+        assert written.raw == path.read_bytes()
+        assert written.exact_ints == ("retention" not in spec)   # orjson refused the huge one
+        path.write_bytes(b"{}")   # proves the bytes, not the file, were read
+        assert load_catalog(path, written)["entities"][0]["spec"] == spec

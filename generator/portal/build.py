@@ -12,8 +12,12 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.portal.mkdocs_config import MKDOCS_YML, SITE_SRC, PortalBuildError, load_config
+
+if TYPE_CHECKING:
+    from generator.catalog_json import CatalogBytes
 
 __all__ = ["MKDOCS_YML", "SITE_SRC", "PortalBuildError", "build_site", "remove_leftovers", "serve_site", "swap_in"]
 
@@ -23,14 +27,15 @@ log = logging.getLogger("lookout.portal")
 def build_site(catalog_path: Path, out_dir: Path, *, site_name: str = "Lookout",
                extra_config: dict | None = None, progress: bool = True,
                workers: int | None = None, cache_dir: Path | None = None,
-               catalog_gz: bool = True) -> dict[str, int]:
+               catalog_gz: bool = True, written: CatalogBytes | None = None) -> dict[str, int]:
     """Build the portal for ``catalog_path`` into ``out_dir``, atomically.
 
     Entity pages are rendered by ``workers`` processes (default: one per CPU; see
     parallel.py). With ``cache_dir``, a page whose inputs did not change since the
     build that filled it is taken from there. Returns the entity pages' counts
     (``reused``, ``rendered``). ``catalog_gz`` False: no ``api/catalog.json.gz`` (the caller
-    writes it, with ``page_cache.write_catalog_gz``).
+    writes it, with ``page_cache.write_catalog_gz``). ``written``: what the caller's
+    write_catalog wrote to ``catalog_path``, not read again.
     """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -45,7 +50,7 @@ def build_site(catalog_path: Path, out_dir: Path, *, site_name: str = "Lookout",
     try:
         try:
             try:
-                catalog = load_catalog(Path(catalog_path))
+                catalog = load_catalog(Path(catalog_path), written)
             except CatalogFileError as exc:
                 raise PortalBuildError(str(exc)) from None
             # Frozen for the collector now (see plugin.on_config), not later: the collections
@@ -54,6 +59,7 @@ def build_site(catalog_path: Path, out_dir: Path, *, site_name: str = "Lookout",
             gc.freeze()
             cfg, plugin = load_config(Path(catalog_path), site, site_name, extra_config, progress)
             plugin.preloaded = catalog
+            plugin.preloaded_raw = written.raw if written else None
             del catalog
             plugin.workers = workers or os.cpu_count() or 1
             plugin.cache_dir = Path(cache_dir).resolve() if cache_dir else None

@@ -86,11 +86,13 @@ def _link(src: Path, dest: Path) -> None:
         shutil.copyfile(src, dest)  # another file system, or one without hard links
 
 
-def write_catalog_gz(catalog_path: Path, dest: Path, cache: PageCache | None) -> None:
-    """``api/catalog.json.gz`` (mtime 0: reproducible), from the cache when catalog.json is unchanged."""
+def write_catalog_gz(catalog_path: Path, dest: Path, cache: PageCache | None, raw: bytes | None = None) -> None:
+    """``api/catalog.json.gz`` (mtime 0: reproducible), from the cache when catalog.json is unchanged.
+    ``raw``: catalog.json's bytes, when the caller has them."""
     import gzip
 
-    raw = Path(catalog_path).read_bytes()
+    if raw is None:
+        raw = Path(catalog_path).read_bytes()
     dest.parent.mkdir(parents=True, exist_ok=True)
     key = "catalog-gz-" + hashlib.sha256(raw).hexdigest()
     if cache is not None and cache.link_into(key, dest):

@@ -63,6 +63,8 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
         self.mermaid_path: Path | None = None
         self.last_error: BaseException | None = None
         self.preloaded: dict | None = None  # the catalog, when build_site has read it already
+        self.preloaded_raw: bytes | None = None  # and its bytes, when build_site was given them
+        self.catalog_sha: str | None = None
         # build_site sets these: where finished pages are kept between builds (None: no
         # cache), and how entity pages are rendered (parallel.render_pages; None: here).
         self.cache_dir: Path | None = None
@@ -88,6 +90,8 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
         self.last_error = None
         self.catalog_path = self.resolve_catalog(config)
         catalog, self.preloaded = self.preloaded, None
+        raw, self.preloaded_raw = self.preloaded_raw, None
+        self.catalog_sha = hashlib.sha256(raw).hexdigest() if raw is not None else None
         try:
             catalog = catalog or load_catalog(self.catalog_path)
         except CatalogFileError as exc:
@@ -233,7 +237,7 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
             root = self.cache_dir or scratch
             cache = PageCache(root / "pages") if root else None
 
-            catalog_sha = hashlib.sha256(self.catalog_path.read_bytes()).hexdigest()
+            catalog_sha = self.catalog_sha or hashlib.sha256(self.catalog_path.read_bytes()).hexdigest()
             keys_file = root / "page-keys.json" if self.cache_dir else None
             if keys_file is not None:
                 writer.known_keys = _last_keys(keys_file, catalog_sha, writer.salt.hex())
