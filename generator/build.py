@@ -137,17 +137,16 @@ def _build(cfg: Config, out_dir: Path, catalog_out: Path | None, progress: bool,
     return report
 
 
-def _site_and_search(catalog: Catalog, catalog_file: tuple[Path, CatalogBytes], site: Path, docs: Path,
-                     cfg: Config, progress: bool, search: bool, timings: Timings,
-                     docs_elsewhere: dict | None = None) -> int:
+def _site_and_search(catalog: Catalog, catalog_path: Path, site: Path, docs: Path, cfg: Config,
+                     progress: bool, search: bool, timings: Timings, docs_elsewhere: dict | None = None) -> int:
     """The portal into ``site``, and the search index, side by side; pages searchable.
 
     Both read only catalog.json / the catalog and the docs, none the other's output; each
     is mostly one process's work (the portal's index, page keys and shards; the records fed
     to Pagefind), so on two cores one waited for the other. The portal is built by a forked
     process that decodes catalog.json itself (it touches none of this process's objects, so
-    nothing is copied on write), from the bytes just written, which it inherits (``_WRITTEN``);
-    this one indexes the docs where the docs stage left them.
+    nothing is copied on write), from the bytes just written, which it inherits (``_WRITTEN``,
+    see ``_handed_over``); this one indexes the docs where the docs stage left them.
     The stage "site+search" is the time of both; "site" and "search" say each one's own.
     ``docs_elsewhere``: docs sites (site-relative folder -> the site holding it) that are
     not in ``docs`` but will be in the published site, indexed where they are.
@@ -164,9 +163,8 @@ def _site_and_search(catalog: Catalog, catalog_file: tuple[Path, CatalogBytes], 
         plugin["templates"] = [str(d) for d in cfg.template_dirs]
     compact, gz = docs.parent / "validate.json.gz", docs.parent / "catalog.json.gz"
     global _WRITTEN
-    catalog_path, _WRITTEN = catalog_file
     t = time.perf_counter()
-    with _forgotten_after(), ProcessPoolExecutor(1, mp_context=mp.get_context("fork")) as pool:
+    with ProcessPoolExecutor(1, mp_context=mp.get_context("fork")) as pool:
         portal = pool.submit(_portal_in_child, catalog_path, site, site_name=cfg.site_name, progress=progress,
                              extra_config={"lookout": plugin} if plugin else None,
                              cache_dir=cfg.cache_dir / "portal", catalog_gz=False)
@@ -177,7 +175,7 @@ def _site_and_search(catalog: Catalog, catalog_file: tuple[Path, CatalogBytes], 
         write_compact(catalog, compact)
         gz_cache = PageCache(cfg.cache_dir / "catalog-gz")
         write_catalog_gz(catalog_path, gz, gz_cache, _WRITTEN.raw)
-        _WRITTEN = None   # the child has its copy (forked at submit); 450 MB at 250,000 Resources
+        _WRITTEN = None   # the child has its copy (forked at submit); let go here: 450 MB at L
         gz_cache.prune(gz_cache.used)
         if search:
             from generator.search import SearchIndexError, build_search
@@ -213,8 +211,13 @@ _WRITTEN: CatalogBytes | None = None   # catalog.json's bytes, for the portal's 
 
 
 @contextlib.contextmanager
-def _forgotten_after():
+def _handed_over(written: CatalogBytes):
+    """``written`` as ``_WRITTEN``, its one reference in this process, for as long as the
+    block runs: _site_and_search lets it go once the portal's process is forked and the
+    gzipped copy written, not at the end of the stage."""
     global _WRITTEN
+    _WRITTEN = written
+    del written
     try:
         yield
     finally:
@@ -264,12 +267,11 @@ def _publish(catalog: Catalog, repos: list[Repo], cfg: Config, out_dir: Path, ca
         catalog.problems = sorted(catalog.problems + docs_problems, key=Problem.sort_key)
         t = report.timings.add("docs", t)
         catalog_path = stage / "catalog.json"
-        written = write_catalog(catalog, catalog_path)
-        t = report.timings.add("catalog.json", t)
-        site = stage / "site"
-        report.search_pages = _site_and_search(catalog, (catalog_path, written), site, docs_stage, cfg, progress,
-                                               search, report.timings, {c.sub: out_dir for c in carried})
-        del written
+        with _handed_over(write_catalog(catalog, catalog_path)):
+            t = report.timings.add("catalog.json", t)
+            site = stage / "site"
+            report.search_pages = _site_and_search(catalog, catalog_path, site, docs_stage, cfg, progress, search,
+                                                   report.timings, {c.sub: out_dir for c in carried})
         t = time.perf_counter()
         # The docs sites the published site already holds: moved in last, right before the
         # swap (and back if it fails), so until then the published site is whole.

@@ -158,17 +158,15 @@ class CatalogGraph:
 
         For a User, what the user owns directly.
         """
-        return self.owned_via(group_ref, include_subgroups)[0]
+        return sorted(set().union(*(owned for _, owned in self.owned_parts(group_ref, include_subgroups))))
 
-    def owned_via(self, group_ref: str, include_subgroups: bool = True) -> tuple[list[str], list[str]]:
-        """(``owned_by``, the owners it unites: the group, then its sub-groups in order)."""
+    def owned_parts(self, group_ref: str, include_subgroups: bool = True) -> list[tuple[str, tuple[str, ...]]]:
+        """(owner, what it owns directly, sorted) for the owners ``owned_by`` unites: the
+        group, then its sub-groups in order."""
         owners = [group_ref.lower()]
         if include_subgroups:
             owners += self.subgroups(group_ref)
-        owned: set[str] = set()
-        for owner in owners:
-            owned.update(self._targets_of(owner, "ownerOf"))
-        return sorted(owned), owners
+        return [(owner, self._targets_of(owner, "ownerOf")) for owner in owners]
 
     def owns(self, owner: str, ref: str) -> bool:
         """Whether ``owner`` (lower-case) has an ownerOf relation to ``ref`` (lower-case)."""

@@ -272,26 +272,26 @@ class EntityPageBuilder:
         hit = self._groups.get(ref)
         if hit is None:
             g = self.ix.graph
-            owners = [ref.lower(), *g.subgroups(ref)]
-            parts = [g._targets_of(o, "ownerOf") for o in owners]
-            owned = set().union(*parts)
+            parts = g.owned_parts(ref)
+            owners = [owner for owner, _ in parts]
+            owned = set().union(*(part for _, part in parts))
             # Only the first rows are shown: the smallest list_cap of the set, not all of it
             # sorted (the org's root group owns everything, and every group above an entity
             # sorted it again: ~1 s of a build at 250,000 Resources).
             first = heapq.nsmallest(self.list_cap, owned)
             # Via: the first of the group and its sub-groups (in order) that owns it.
             via = {r: next(o for o in owners if g.owns(o, r)) for r in first}
-            if len(owned) == sum(map(len, parts)):
+            if len(owned) == sum(len(part) for _, part in parts):
                 # Each entity under one owner (the usual case): the counts are the owners'
                 # own counts added up, each entity counted once per build, not once per group
                 # above it.
                 counts: Counter = Counter()
-                for owner, part in zip(owners, parts, strict=True):
+                for owner, part in parts:
                     counts.update(self._owner_counts(owner, part))
             else:
                 counts = Counter(map(self._kind_type.__getitem__, owned))
-            hit = self._groups[ref] = GroupSummary(first, len(owned), owners[1:], via,
-                                                   len(g.related(ref, "ownerOf")), sorted(counts.items()))
+            hit = self._groups[ref] = GroupSummary(first, len(owned), owners[1:], via, len(parts[0][1]),
+                                                   sorted(counts.items()))
         return hit
 
     def _owner_counts(self, owner: str, owned: tuple[str, ...]) -> Counter:
