@@ -55,7 +55,9 @@ import json, sys, time
 from pathlib import Path
 from generator.build import build
 from generator.config import Config
+from generator.gcpolicy import ending_with_the_build, hard_exit
 t0 = time.perf_counter()
+ending_with_the_build()
 cfg = Config(repos_dirs=[Path(sys.argv[1])], cache_dir=Path(sys.argv[3]))
 report = build(cfg, Path(sys.argv[2]), catalog_out=Path(sys.argv[3]) / "catalog.json", progress=False)
 stages = dict(report.timings.stages)
@@ -63,6 +65,7 @@ stages["other"] = time.perf_counter() - t0 - sum(stages.values())   # imports, p
 stages["total"] = time.perf_counter() - t0
 print("LOOKOUT-BENCH " + json.dumps({"stages": stages, "parallel": report.timings.parallel, "entities": report.entities,
       "docs_sites": report.docs_sites, "cached_repos": report.timings.cached_repos}))
+hard_exit(0)   # as `lookout build` ends (generator/cli.py run)
 """
 
 

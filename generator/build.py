@@ -109,6 +109,7 @@ HEARTBEAT_S = 30.0   # the longest a build stays silent (progress on)
 def _build(cfg: Config, out_dir: Path, catalog_out: Path | None, progress: bool, search: bool,
            timings: Timings) -> BuildReport:
     from generator import lastbuild
+    from generator.gcpolicy import leave_to_exit
 
     t = time.perf_counter()
     repos, crawl_problems = crawl(cfg)
@@ -134,6 +135,7 @@ def _build(cfg: Config, out_dir: Path, catalog_out: Path | None, progress: bool,
                      search=search, timings=timings)
     lastbuild.save(cfg.cache_dir, fp or lastbuild.fingerprint(*fp_args, after_build=True), out_dir, catalog_out,
                    report)
+    leave_to_exit(read, catalog)
     return report
 
 

@@ -107,6 +107,34 @@ def main() -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
+_CONSOLE = False   # run as the ``lookout`` console script (run): the process ends with its command
+
+
+def run() -> None:
+    """The ``lookout`` console script: ``main``, then an exit that frees nothing a one-shot
+    command held (gcpolicy). ``main`` itself exits as click commands do (tests call it in
+    their own process)."""
+    from generator.gcpolicy import hard_exit
+
+    global _CONSOLE
+    _CONSOLE = True
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        if isinstance(exc.code, str):
+            click.echo(exc.code, err=True)
+        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+    hard_exit(code)
+
+
+def _ending_with_this_command() -> None:
+    """What this one-shot command's build holds is left to the process's exit (console only)."""
+    if _CONSOLE:
+        from generator.gcpolicy import ending_with_the_build
+        ending_with_the_build()
+
+
 @main.command("catalog")
 @config_option
 @repos_option
@@ -122,13 +150,16 @@ def main() -> None:
 def catalog_cmd(config_file, repos, manifest, org, output, strict, workers, no_cache) -> None:
     """Read every repo and write catalog.json."""
     from generator.catalog_json import write_catalog
+    from generator.gcpolicy import leave_to_exit
     from generator.pipeline import Timings, build_catalog
 
     cfg = _config(config_file, repos, manifest, org)
     cfg.read_cache = not no_cache
     timings = Timings()
+    _ending_with_this_command()
     catalog, _ = build_catalog(cfg, workers=workers, timings=timings)   # CrawlError: see _Lookout
     write_catalog(catalog, output)
+    leave_to_exit(catalog)
     click.echo(f"wrote {output}: {_summary(catalog)}; {timings.cached_repos} repos unchanged since the "
                f"last run (read cache)")
     _print_errors(catalog.problems)
@@ -227,6 +258,7 @@ def build_cmd(config_file, repos, out_dir, catalog_out, no_search, shard, strict
             raise UserError(str(exc)) from None
         click.echo(build_shard(cfg, index, total).summary())
         return
+    _ending_with_this_command()
     try:
         report = build(cfg, out_dir, catalog_out=catalog_out, search=not no_search)
     except BuildError as exc:
@@ -452,4 +484,4 @@ def new_cmd(template, values, out_dir, list_only, config_file) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

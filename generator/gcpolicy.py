@@ -31,3 +31,35 @@ def collect_less() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*before)
+
+
+# What a build held, when the process ends with it (`lookout build`, `lookout catalog`):
+# left to the exit instead of freed object by object. At 250,000 Resources, freeing the
+# read results and the linked catalog took 1.5 s after the site was published; an exit
+# that frees nothing (hard_exit) takes none. None: free as usual (tests, `lookout serve`,
+# any library caller, whose process goes on).
+_LEFT: list | None = None
+
+
+def ending_with_the_build() -> None:
+    """From now on, ``leave_to_exit`` keeps what it is given; end the process with hard_exit."""
+    global _LEFT
+    _LEFT = []
+
+
+def leave_to_exit(*objects: object) -> None:
+    if _LEFT is not None:
+        _LEFT.extend(objects)
+
+
+def hard_exit(code: int) -> None:
+    """End the process as an exit does (output flushed, atexit handlers run: logging's,
+    multiprocessing's clean-up) but without freeing its objects, as mypy's util.hard_exit."""
+    import atexit
+    import os
+    import sys
+
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
