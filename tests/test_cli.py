@@ -230,3 +230,19 @@ def test_a_second_build_on_the_same_cache_waits_for_the_first_and_says_so(tmp_pa
     assert proc.returncode == 0, err
     assert "waiting for another build that uses the cache folder" in err
     assert (tmp_path / "site" / "catalog" / "index.html").is_file()
+
+
+def test_only_the_console_script_leaves_the_catalog_to_the_exit(tmp_path):
+    """`lookout` (run) ends the process without freeing what the build held; a caller of
+    main in its own process (a test, `lookout serve`'s rebuilds) must get it freed as usual."""
+    from click.testing import CliRunner
+
+    from generator import gcpolicy
+    from generator.cli import main
+
+    result = CliRunner().invoke(main, ["catalog", "-o", str(tmp_path / "c.json")])
+    assert result.exit_code == 0, result.output
+    assert gcpolicy._LEFT is None
+    proc = lookout("catalog", "-o", str(tmp_path / "d.json"))   # the console path: the same file
+    assert proc.returncode == 0 and "entities" in proc.stdout
+    assert (tmp_path / "d.json").read_bytes() == (tmp_path / "c.json").read_bytes()
