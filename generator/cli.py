@@ -111,10 +111,10 @@ _CONSOLE = False   # run as the ``lookout`` console script (run): the process en
 
 
 def run() -> None:
-    """The ``lookout`` console script: ``main``, then an exit that frees nothing a one-shot
-    command held (gcpolicy). ``main`` itself exits as click commands do (tests call it in
-    their own process)."""
-    from generator.gcpolicy import hard_exit
+    """The ``lookout`` console script: ``main``; after ``build`` and ``catalog``, an exit that
+    frees nothing they held (gcpolicy). Every other command (serve, preview: threads and
+    temporary folders of their own) exits as usual, and so does ``main`` called in a test."""
+    from generator import gcpolicy
 
     global _CONSOLE
     _CONSOLE = True
@@ -122,10 +122,14 @@ def run() -> None:
         main()
         code = 0
     except SystemExit as exc:
+        if not gcpolicy.ending():
+            raise
         if isinstance(exc.code, str):
             click.echo(exc.code, err=True)
         code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
-    hard_exit(code)
+    if not gcpolicy.ending():
+        return
+    gcpolicy.hard_exit(code)
 
 
 def _ending_with_this_command() -> None:

@@ -47,6 +47,11 @@ def ending_with_the_build() -> None:
     _LEFT = []
 
 
+def ending() -> bool:
+    """Whether this process ends with its build (``ending_with_the_build`` was called)."""
+    return _LEFT is not None
+
+
 def leave_to_exit(*objects: object) -> None:
     if _LEFT is not None:
         _LEFT.extend(objects)
