@@ -82,7 +82,10 @@ def test_lookout_preview_serves_reloads_on_change_and_leaves_no_temp_files(tmp_p
     proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "preview", str(repo_path), "--catalog",
                              str(catalog_path), "--port", str(port)], cwd=repo_path,
                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmpdir)},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+                            # Ctrl+C as a terminal's user sends it, even when this test runs in a
+                            # shell's background job (which ignores SIGINT, and so would the preview).
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     url = f"http://127.0.0.1:{port}/docs/default/component/ledger-service/operations/"
 
     def fetch() -> str | None:
