@@ -119,17 +119,13 @@ def run() -> None:
     global _CONSOLE
     _CONSOLE = True
     try:
-        main()
-        code = 0
+        main()   # click's standalone mode: it always ends in SystemExit
     except SystemExit as exc:
         if not gcpolicy.ending():
             raise
         if isinstance(exc.code, str):
             click.echo(exc.code, err=True)
-        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
-    if not gcpolicy.ending():
-        return
-    gcpolicy.hard_exit(code)
+        gcpolicy.hard_exit(exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1)
 
 
 def _ending_with_this_command() -> None:

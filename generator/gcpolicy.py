@@ -35,7 +35,7 @@ def collect_less() -> Iterator[None]:
 
 # What a build held, when the process ends with it (`lookout build`, `lookout catalog`):
 # left to the exit instead of freed object by object. At 250,000 Resources, freeing the
-# read results and the linked catalog took 1.5 s after the site was published; an exit
+# read results and the linked catalog took 1.05 s after the site was published; an exit
 # that frees nothing (hard_exit) takes none. None: free as usual (tests, `lookout serve`,
 # any library caller, whose process goes on).
 _LEFT: list | None = None
@@ -59,7 +59,9 @@ def leave_to_exit(*objects: object) -> None:
 
 def hard_exit(code: int) -> None:
     """End the process as an exit does (output flushed, atexit handlers run: logging's,
-    multiprocessing's clean-up) but without freeing its objects, as mypy's util.hard_exit."""
+    multiprocessing's clean-up) but without freeing its objects, as mypy's util.hard_exit.
+    Only after a build: its pools and threads are closed by then, so the interpreter's own
+    shutdown (joining threads) has nothing left to do."""
     import atexit
     import os
     import sys
