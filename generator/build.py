@@ -109,7 +109,7 @@ HEARTBEAT_S = 30.0   # the longest a build stays silent (progress on)
 def _build(cfg: Config, out_dir: Path, catalog_out: Path | None, progress: bool, search: bool,
            timings: Timings) -> BuildReport:
     from generator import lastbuild
-    from generator.gcpolicy import leave_to_exit
+    from generator.gcpolicy import leave_to_exit, long_lived
 
     t = time.perf_counter()
     repos, crawl_problems = crawl(cfg)
@@ -128,8 +128,9 @@ def _build(cfg: Config, out_dir: Path, catalog_out: Path | None, progress: bool,
         return BuildReport(Path(out_dir).resolve(), record.entities, record.problems, record.docs_sites,
                            record.search_pages, timings, unchanged=True)
     lastbuild.forget(cfg.cache_dir)
-    read = load_read_hits(read, repos, cfg.read, cache_dir.resolve() if cache_dir else None)
-    catalog = link_read(read, repos, crawl_problems)
+    with long_lived():
+        read = load_read_hits(read, repos, cfg.read, cache_dir.resolve() if cache_dir else None)
+        catalog = link_read(read, repos, crawl_problems)
     timings.add("link", t)
     report = publish(catalog, repos, cfg, out_dir, catalog_out=catalog_out, progress=progress,
                      search=search, timings=timings)

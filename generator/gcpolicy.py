@@ -31,6 +31,25 @@ def collect_less() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*before)
+        gc.unfreeze()   # what long_lived froze is the collector's again
+
+
+@contextmanager
+def long_lived() -> Iterator[None]:
+    """No collection while the block builds what lives until the build ends (the read
+    results loaded from the cache, the linked catalog: millions of dicts and lists, few
+    cycles); then all of it frozen, so no later collection walks it (``collect_less``
+    unfreezes it when the build ends). At L, the young collections that still ran under
+    BUILD_THRESHOLDS were ~2 s of loading the read cache and link (link alone 11.3 ->
+    8.8 s, loading 2.3 -> 1.4 s)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 # What a build held, when the process ends with it (`lookout build`, `lookout catalog`):
