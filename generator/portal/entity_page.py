@@ -427,7 +427,7 @@ class _KindType(dict):
 
     def __init__(self, index: PortalIndex):
         super().__init__()
-        self.entities = index.entities
+        self.ix = index
         self.labels: dict[str, str] = {}
 
     def __missing__(self, ref: str) -> tuple[str, str]:
@@ -436,8 +436,7 @@ class _KindType(dict):
         label = self.labels.get(kind)
         if label is None:
             label = self.labels[kind] = kind_label(kind)
-        spec = (self.entities.get(ref) or {}).get("spec")
-        v = self[ref] = (label, _str(spec.get("type")) if isinstance(spec, dict) else "")
+        v = self[ref] = (label, _str(self.ix.spec(ref, "type")))
         return v
 
 
