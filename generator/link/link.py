@@ -265,8 +265,8 @@ class _Linker:
     def finish(self) -> list[dict[str, Any]]:
         out = []
         # One dict per distinct relation, shared by every entity that has it (never edited in
-        # place): at 250,000 Resources, most of 1.57 M relations are a few thousand, each
-        # Resource's ownedBy, partOf and dependencyOf its component's.
+        # place): at 250,000 Resources, 1.60 M relations are 0.80 M distinct ones (every
+        # Resource's ownedBy, partOf and its component's dependencyOf are shared).
         shared: dict[tuple[str, str], dict[str, str]] = {}
         for ref in sorted(self.entities):
             ent = self.entities[ref]
