@@ -77,7 +77,18 @@ def _read_one(repo: Repo, cfg: ReadConfig, cache_dir: Path | None) -> tuple[Read
     return read_repo_cached(repo, cfg, cache_dir, load_hit=False)
 
 
+def _check_cached(repos: list[Repo], cfg: ReadConfig, cache_dir: Path) -> list[bool]:
+    """A worker's job: which of these repos' cached reads still hold (nothing loaded)."""
+    from generator.read.cache import ReadCache
+
+    cache = ReadCache(cache_dir)
+    return [cache.check(repo, cfg) for repo in repos]
+
+
 READ_TIMEOUT = 120.0   # seconds one repo's read may take before it is stopped and reported
+# Repos per cache-check job. Checking one repo's cached read replays its few file reads
+# (~1 ms); as a job of its own, the pool's messages cost the main process about as much.
+CHECK_BATCH = 32
 
 
 def read_all(repos: list[Repo], cfg: ReadConfig, workers: int | None, show_progress: bool,
@@ -96,8 +107,21 @@ def read_all(repos: list[Repo], cfg: ReadConfig, workers: int | None, show_progr
         return list(progress((read_repo_cached(r, cfg, cache_dir) for r in repos), len(repos), "read",
                              show_progress))
     bar = Progress(len(repos), "read", "repo", show_progress)
-    results: dict[str, tuple[ReadResult, bool]] = {}
-    for repo, result, exc in run_jobs(_read_one, repos, workers=workers, timeout=timeout,
+    results: dict[str, tuple[ReadResult | None, bool]] = {}
+    if cache_dir is not None:
+        # A quiet night: most repos are cache hits. Checked in batches first; only the rest
+        # are read one job each (a batch that fails or runs out of time is read that way too,
+        # so a repo that hangs still stops alone and is named).
+        batches = [repos[i:i + CHECK_BATCH] for i in range(0, len(repos), CHECK_BATCH)]
+        for batch, hits, exc in run_jobs(_check_cached, batches, workers=workers, timeout=timeout,
+                                         args=lambda b: (b, cfg, cache_dir), name=lambda b: b[0].name,
+                                         bar=bar, context=mp.get_context("fork")):
+            for repo, hit in zip(batch, hits if exc is None else (), strict=False):
+                if hit:
+                    results[repo.name] = (None, True)
+                    bar.advance()
+    for repo, result, exc in run_jobs(_read_one, [r for r in repos if r.name not in results], workers=workers,
+                                      timeout=timeout,
                                       args=lambda r: (r, cfg, cache_dir), name=lambda r: r.name,
                                       bar=bar, context=mp.get_context("fork")):
         if exc is not None:

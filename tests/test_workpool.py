@@ -149,3 +149,30 @@ def test_docs_sites_found_one_by_one_are_all_built_and_the_cached_ones_placed(tm
     assert (problems.stats.cached, problems.stats.built) == (3, 2)
     for i in range(5):
         assert f"Hello from {i}." in (tmp_path / f"site2/docs/default/component/svc-{i}/index.html").read_text()
+
+
+_real_check_cached = pipeline._check_cached
+
+
+def _check_stuck_on_r009(repos, cfg, cache_dir):
+    if any(r.name == "r009" for r in repos):
+        time.sleep(300)
+    return _real_check_cached(repos, cfg, cache_dir)
+
+
+def test_a_quiet_read_checks_the_cache_in_batches_and_reads_only_what_changed(tmp_path, monkeypatch):
+    repos = []
+    for i in range(120):
+        (tmp_path / f"r{i:03d}/.af").mkdir(parents=True)
+        (tmp_path / f"r{i:03d}/.af/main.tf").write_text(f'resource "aws_sqs_queue" "q" {{\n  name = "queue-{i}"\n}}\n')
+        repos.append(Repo(f"r{i:03d}", tmp_path / f"r{i:03d}"))
+    cache = tmp_path / "cache"
+    first = pipeline.read_all(repos, ReadConfig(), 2, False, cache)
+    assert not any(hit for _, hit in first)
+    (tmp_path / "r005/.af/main.tf").write_text('resource "aws_sqs_queue" "q" {\n  name = "changed"\n}\n')
+    # The batch holding r009 never answers: its repos are then read one job each, from the cache.
+    monkeypatch.setattr(pipeline, "_check_cached", _check_stuck_on_r009)
+    again = pipeline.read_all(repos, ReadConfig(), 2, False, cache, timeout=10.0)
+    assert [r.name for r, (_, hit) in zip(repos, again, strict=True) if not hit] == ["r005"]
+    assert [r.drafts for r, _ in again[:5] + again[6:]] == [r.drafts for r, _ in first[:5] + first[6:]]
+    assert again[5][0].drafts != first[5][0].drafts
