@@ -128,6 +128,8 @@ def _build(cfg: Config, out_dir: Path, catalog_out: Path | None, progress: bool,
         return BuildReport(Path(out_dir).resolve(), record.entities, record.problems, record.docs_sites,
                            record.search_pages, timings, unchanged=True)
     lastbuild.forget(cfg.cache_dir)
+    from generator.techdocs.build import start_workers_early
+    start_workers_early()   # linking takes one core: the docs workers' fork server warms up on the other
     with long_lived():
         read = load_read_hits(read, repos, cfg.read, cache_dir.resolve() if cache_dir else None)
         catalog = link_read(read, repos, crawl_problems)

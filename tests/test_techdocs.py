@@ -264,3 +264,38 @@ def test_a_worker_checks_each_extension_list_once_and_never_remembers_a_failure(
         with pytest.raises(ValidationError, match="no_such_extension"):
             check(["no_such_extension"])
     assert len(calls) == 4
+
+
+_BUILD_ONE = """
+import sys
+from pathlib import Path
+import generator.techdocs.worker as w
+if sys.argv[1] == "plain":   # none of what a worker reuses across builds
+    w._warm_up = w._stylesheet_once = w._reuse_across_builds = lambda: None
+w.init_worker()
+from generator.techdocs.config import prepare_docs
+prep = prepare_docs("r", Path(sys.argv[2]), ".", "R")
+ctx = w.DocsContext("component:default/r", "catalog/default/component/r/", "docs/default/component/r", "R",
+                    "component", None)
+assert w.build_docs(prep, ctx, sys.argv[3]).ok
+"""
+
+
+def test_a_warmed_worker_builds_the_same_bytes_as_a_plain_one(tmp_path):
+    """Workers start from a fork server that built a site already (worker._warm_up) and
+    share Pygments' style tables (_stylesheet_once): neither may change a byte."""
+    import subprocess
+    import sys
+
+    fences = "".join(f"```{lang}\nx = {{'a': 1}}  # c\nfn main() {{}}\n```\n\n"
+                     for lang in ("python", "go", "scala", "bash", "yaml", "hcl", "nosuchlang"))
+    write(tmp_path / "repo/docs/index.md", f"# R\n\n!!! note\n    `x`\n\n{fences}")
+    write(tmp_path / "repo/docs/more.md", "# More\n\n```python\nprint('again')\n```\n")
+    out = {}
+    for variant in ("plain", "warm"):
+        subprocess.run([sys.executable, "-c", _BUILD_ONE, variant, str(tmp_path / "repo"),
+                        str(tmp_path / variant)], check=True)
+        out[variant] = {p.relative_to(tmp_path / variant).as_posix(): p.read_bytes()
+                        for p in sorted((tmp_path / variant).rglob("*")) if p.is_file()}
+    assert "index.html" in out["plain"] and b'class="highlight"' in out["plain"]["index.html"]
+    assert out["warm"] == out["plain"]

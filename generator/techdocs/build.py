@@ -147,10 +147,11 @@ def _context() -> mp.context.BaseContext:
     return ctx
 
 
-def _start_pool_early() -> None:
-    """Start the fork server now: it imports and warms mkdocs (~1 s of CPU) on another core
-    while this process reads every repo's docs, instead of after it. (When no docs site
-    needs building, that second of the other core was spent for nothing.)"""
+def start_workers_early() -> None:
+    """Start the fork server now: it imports and warms mkdocs (~2 s of CPU, worker._warm_up)
+    on another core while this process links the catalog and reads every repo's docs,
+    instead of after it. (When no docs site needs building, that was spent for nothing.)
+    Idempotent: the docs stage calls it again."""
     if start_method() != "forkserver":
         return
     from multiprocessing import forkserver
@@ -288,7 +289,7 @@ def build_all_docs(jobs: list[DocsJob], site_dir: Path, cache_dir: Path, *,
     placed: list = []
     memo = _yaml_memo(cache_root)
     if jobs:
-        _start_pool_early()
+        start_workers_early()
 
     def to_build():
         """The sites to build, each as soon as it is known to need it: the workers start on
