@@ -39,8 +39,10 @@ def test_more_docs_sites_than_workers_times_recycling_finishes(tmp_path, monkeyp
 
 def test_a_docs_build_past_its_time_limit_is_a_problem_naming_the_repo(tmp_path):
     jobs = _docs_repos(tmp_path / "repos", 2)
+    for job in jobs:   # a page that takes seconds to build: workers start warm, a small site takes ms
+        (job.repo_path / "docs/slow.md").write_text("# Slow\n\n" + "*a* `b` **c** [d](e) " * 40_000 + "\n")
     problems = build_all_docs(jobs, tmp_path / "site", tmp_path / "cache", workers=2, progress=False,
-                              timeout=0.001)
+                              timeout=0.5)
     errors = [p for p in problems if p.severity == "error"]
     assert sorted(p.repo for p in errors) == ["svc-0", "svc-1"]
     assert all("longer than" in p.message for p in errors)
