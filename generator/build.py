@@ -19,12 +19,15 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.catalog_json import CatalogBytes, write_catalog
 from generator.config import Config
-from generator.link import Catalog
 from generator.model import Problem, Repo
 from generator.pipeline import Timings, crawl, link_read, load_read_hits, read_all
+
+if TYPE_CHECKING:   # linking (networkx) is imported when a build gets that far, not on a quiet night
+    from generator.link import Catalog
 
 
 class BuildError(Exception):

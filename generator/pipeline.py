@@ -13,15 +13,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.config import Config, ReadConfig
 from generator.crawl import crawl_manifest, layout_problems, org_repo, repos_in_folder
 from generator.gcpolicy import collect_less
-from generator.link import Catalog, link
 from generator.model import Problem, ReadResult, Repo
 from generator.progress import Progress, progress
 from generator.read import read_repo_cached
 from generator.workpool import run_jobs
+
+if TYPE_CHECKING:
+    from generator.link import Catalog
 
 
 @dataclass
@@ -170,6 +173,8 @@ def build_catalog(cfg: Config, *, repos: list[Repo] | None = None, workers: int 
 
 def link_read(read: list[tuple[ReadResult, bool]], repos: list[Repo],
               crawl_problems: list[Problem]) -> Catalog:
+    from generator.link import link   # networkx and the entity rules: ~0.3 s a quiet night need not pay
+
     catalog = link([r for r, _ in read], repos)
     catalog.problems = sorted(crawl_problems + catalog.problems, key=Problem.sort_key)
     return catalog
