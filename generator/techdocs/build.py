@@ -20,7 +20,7 @@ import os
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -101,7 +101,7 @@ def _safe_subdir(value: str) -> str | None:
 
 def _cache_key(prep: PreparedDocs, ctx: DocsContext) -> str:
     salt = json.dumps({"code": code_version(), "site_name": prep.site_name, "nav": prep.nav,
-                       "ext": prep.extensions, "ctx": asdict(ctx),
+                       "ext": prep.extensions, "ctx": vars(ctx),
                        "docs": os.path.relpath(prep.docs_dir, os.path.realpath(prep.repo_path))},
                       sort_keys=True, default=str)
     return tree_hash(prep.scan.entries, salt)

@@ -142,10 +142,13 @@ def tree_hash(entries: list[DocEntry], salt: str) -> str:
     h = hashlib.sha256(salt.encode())
     for e in entries:
         h.update(b"\0F" + e.rel.encode() + b"\0")
-        fh = hashlib.sha256()
-        with open(e.path, "rb") as src:
-            for chunk in iter(lambda: src.read(1 << 20), b""):
-                fh.update(chunk)
+        # The size the scan saw, in one read (reading 1 MB chunks allocated a megabyte twice a
+        # file); a file that grew since is hashed to its end, a chunk at a time.
+        with open(e.path, "rb", buffering=0) as src:
+            data = src.read(e.size + 1)
+            fh = hashlib.sha256(data)
+            while len(data) > e.size and (more := src.read(1 << 20)):
+                fh.update(more)
         h.update(fh.digest())
     return h.hexdigest()
 
