@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from generator.config import Config, ReadConfig
 from generator.crawl import crawl_manifest, layout_problems, org_repo, repos_in_folder
-from generator.gcpolicy import collect_less
+from generator.gcpolicy import collect_less, long_lived
 from generator.model import Problem, ReadResult, Repo
 from generator.progress import Progress, progress
 from generator.read import read_repo_cached
@@ -163,10 +163,12 @@ def build_catalog(cfg: Config, *, repos: list[Repo] | None = None, workers: int 
     if repos is None:
         repos, crawl_problems = crawl(cfg)
     t = timings.add("crawl", t)
-    read = read_all(repos, cfg.read, workers, show_progress, cfg.cache_dir if cfg.read_cache else None)
+    cache_dir = cfg.cache_dir.resolve() if cfg.read_cache else None
+    read = read_all(repos, cfg.read, workers, show_progress, cache_dir, load_hits=False)
     timings.cached_repos = sum(hit for _, hit in read)
     t = timings.add("read", t)
-    catalog = link_read(read, repos, crawl_problems)
+    with long_lived():   # as build.py's build does: see gcpolicy
+        catalog = link_read(load_read_hits(read, repos, cfg.read, cache_dir), repos, crawl_problems)
     timings.add("link", t)
     return catalog, repos
 
