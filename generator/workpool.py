@@ -22,6 +22,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, TimeoutError as FutureTimeout, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
@@ -97,7 +98,7 @@ def run_jobs(fn: Callable[..., Any], jobs: Iterable[J], *, workers: int, timeout
                     yield job, fut.result(), None
                 except FutureTimeout:
                     yield job, None, JobTimeout(f"took longer than {timeout:g} s and was stopped")
-                except ProcessExpired as exc:
+                except (ProcessExpired, BrokenProcessPool) as exc:   # pebble says either when a worker dies
                     yield job, None, WorkerDied(f"the worker process died ({exc}: crash or out of memory)")
                 except Exception as exc:  # noqa: BLE001 - fn's own failure, still one job's
                     yield job, None, exc
