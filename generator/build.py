@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from generator.catalog_json import CatalogBytes, write_catalog
 from generator.config import Config
 from generator.model import Problem, Repo
-from generator.pipeline import Timings, crawl, link_read, load_read_hits, read_all
+from generator.pipeline import Timings, crawl, load_and_link, read_all
 
 if TYPE_CHECKING:   # linking (networkx) is imported when a build gets that far, not on a quiet night
     from generator.link import Catalog
@@ -112,7 +112,7 @@ HEARTBEAT_S = 30.0   # the longest a build stays silent (progress on)
 def _build(cfg: Config, out_dir: Path, catalog_out: Path | None, progress: bool, search: bool,
            timings: Timings) -> BuildReport:
     from generator import lastbuild
-    from generator.gcpolicy import leave_to_exit, long_lived
+    from generator.gcpolicy import leave_to_exit
 
     t = time.perf_counter()
     repos, crawl_problems = crawl(cfg)
@@ -133,9 +133,8 @@ def _build(cfg: Config, out_dir: Path, catalog_out: Path | None, progress: bool,
     lastbuild.forget(cfg.cache_dir)
     from generator.techdocs.build import start_workers_early
     start_workers_early()   # linking takes one core: the docs workers' fork server warms up on the other
-    with long_lived():
-        read = load_read_hits(read, repos, cfg.read, cache_dir.resolve() if cache_dir else None)
-        catalog = link_read(read, repos, crawl_problems)
+    read, catalog = load_and_link(read, repos, cfg.read, cache_dir.resolve() if cache_dir else None,
+                                  crawl_problems)
     timings.add("link", t)
     report = publish(catalog, repos, cfg, out_dir, catalog_out=catalog_out, progress=progress,
                      search=search, timings=timings)

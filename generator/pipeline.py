@@ -167,10 +167,19 @@ def build_catalog(cfg: Config, *, repos: list[Repo] | None = None, workers: int 
     read = read_all(repos, cfg.read, workers, show_progress, cache_dir, load_hits=False)
     timings.cached_repos = sum(hit for _, hit in read)
     t = timings.add("read", t)
-    with long_lived():   # as build.py's build does: see gcpolicy
-        catalog = link_read(load_read_hits(read, repos, cfg.read, cache_dir), repos, crawl_problems)
+    _, catalog = load_and_link(read, repos, cfg.read, cache_dir, crawl_problems)
     timings.add("link", t)
     return catalog, repos
+
+
+def load_and_link(read: list[tuple[ReadResult | None, bool]], repos: list[Repo], cfg: ReadConfig,
+                  cache_dir: Path | None, crawl_problems: list[Problem]) -> tuple[list[tuple[ReadResult, bool]],
+                                                                                 Catalog]:
+    """The read cache's hits loaded and everything linked, with the collector off and all of it
+    frozen after (gcpolicy.long_lived); (the loaded reads, the catalog)."""
+    with long_lived():
+        loaded = load_read_hits(read, repos, cfg, cache_dir)
+        return loaded, link_read(loaded, repos, crawl_problems)
 
 
 def link_read(read: list[tuple[ReadResult, bool]], repos: list[Repo],

@@ -101,7 +101,7 @@ def test_a_build_runs_with_fewer_collections_and_restores_the_collector(tmp_path
     `lookout serve` must keep collecting cycles)."""
     import gc
 
-    import generator.build as build_module
+    import generator.pipeline as pipeline_module
     from generator.gcpolicy import BUILD_THRESHOLDS
 
     seen = []
@@ -110,7 +110,7 @@ def test_a_build_runs_with_fewer_collections_and_restores_the_collector(tmp_path
         seen.append(gc.get_threshold())
         raise RuntimeError("stop here")
 
-    monkeypatch.setattr(build_module, "link_read", link_read)
+    monkeypatch.setattr(pipeline_module, "link_read", link_read)   # called by load_and_link
     before = gc.get_threshold()
     with pytest.raises(RuntimeError, match="stop here"):
         build(Config(cache_dir=tmp_path / "cache"), tmp_path / "site", progress=False)
