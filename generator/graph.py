@@ -26,8 +26,11 @@ SUMMARY_LIMIT = 150
 
 
 class CatalogGraph:
-    def __init__(self, graph: nx.MultiDiGraph):
+    def __init__(self, graph: nx.MultiDiGraph, dangling: list[tuple[str, str]] | None = None):
         self.g = graph
+        # (source, target) of every relation whose target is not in the catalog: no edge, but
+        # the source's page shows it, and it becomes an edge when the target appears.
+        self.dangling = dangling or []
         # dependents_summary: the closure of a set of direct dependents, by that set.
         self._closures: dict[frozenset[str], tuple[tuple[str, ...], frozenset[str]]] = {}
         self._dependents_adj: dict[str, tuple[str, ...]] | None = None
@@ -55,6 +58,7 @@ class CatalogGraph:
         against add_edge)."""
         g = nx.MultiDiGraph()
         node, succ, pred = g._node, g._succ, g._pred
+        dangling = []
         for ref, ent in entities:
             if ref in node:
                 node[ref]["entity"] = ent
@@ -69,7 +73,9 @@ class CatalogGraph:
                     if keys is None:
                         keys = out[target] = pred[target][ref] = {}
                     keys.setdefault(rel["type"], {})
-        return cls(g)
+                else:
+                    dangling.append((ref, target))
+        return cls(g, dangling)
 
     # -- lookups ---------------------------------------------------------
     def __contains__(self, ref: str) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import jsonbytes
 from generator.catalog_json import write_catalog
 from generator.config import Config
 from generator.pipeline import build_catalog
@@ -135,3 +136,100 @@ def test_a_group_page_is_rendered_again_when_only_its_walk_changed(tmp_path):
     assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == []
     assert b"a-type-nobody-else-has" not in before and b"a-type-nobody-else-has" in a[dept]
     assert warm["reused"] > 0
+
+
+def _keys(cache: Path) -> dict:
+    import json
+
+    return json.loads((cache / "page-keys.json").read_text())["keys"]
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new))
+
+
+def test_page_keys_carried_over_from_the_last_build_are_the_keys_a_cold_build_computes(org, tmp_path):
+    """Only the pages an input change can reach have their keys computed again; every key
+    carried over must be the one a cold build computes, night after night: a service
+    changed, removed and added; a team renamed (every page showing what it owns shows its
+    name) and the shared Kafka cluster changed (consumed by most services); the cluster's
+    repo removed (its consumers' lookups now lead nowhere). svc-00002 depends on svc-00001, so
+    svc-00001's resources list svc-00002 among what breaks with them, two steps away."""
+    _edit(org / "svc-00002/.af/service.tf", '  lifecycle', '  dependencies = ["component:svc-00001"]\n  lifecycle')
+    cache = tmp_path / "cache"
+    first = build_site(_catalog(org, tmp_path / "c0.json"), tmp_path / "warm", progress=False, workers=1,
+                       cache_dir=cache)
+    total = first["keys"]
+    assert total > 100
+
+    def night_1():
+        _edit(org / "svc-00003/.af/service.tf", '"Service number 3"', '"Takes the payments now"')
+        shutil.rmtree(org / "svc-00005")
+        shutil.copytree(org / "svc-00007", org / "svc-00900")
+        for f in (org / "svc-00900/.af").iterdir():
+            f.write_text(f.read_text().replace("svc-00007", "svc-00900"))
+
+    def night_2():
+        _edit(org / "org/catalog-info.yaml", "displayName: Team 03", "displayName: Payments")
+        _edit(org / "svc-00000/.af/resources.tf", 'kafka_version = "3.6.0"', 'kafka_version = "3.7.0"')
+        _edit(org / "svc-00002/.af/service.tf", '"Service number 2"', '"Ships the parcels"')
+
+    def night_3():
+        shutil.rmtree(org / "svc-00000")
+
+    for n, night in enumerate((night_1, night_2, night_3), 1):
+        night()
+        catalog = _catalog(org, tmp_path / f"c{n}.json")
+        warm = build_site(catalog, tmp_path / "warm", progress=False, workers=1, cache_dir=cache)
+        cold_cache = tmp_path / f"cold-cache-{n}"
+        build_site(catalog, tmp_path / f"cold-{n}", progress=False, workers=1, cache_dir=cold_cache)
+        incremental, cold = _keys(cache), _keys(cold_cache)
+        assert sorted(incremental) == sorted(cold)
+        assert sorted(r for r in cold if incremental[r] != cold[r]) == [], f"night {n}"
+        assert 0 < warm["keys"] < total, f"night {n}: {warm['keys']} keys computed of {total}"
+        a, b = _files(tmp_path / "warm"), _files(tmp_path / f"cold-{n}")
+        assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == [], f"night {n}"
+
+
+@pytest.mark.parametrize("writer", ["write_catalog", "json.dumps"])
+def test_a_relation_whose_target_appears_or_goes_changes_only_the_keys_it_reaches(tmp_path, writer):
+    """A hand-written catalog.json may keep a relation to an entity it does not hold, with no
+    problem saying so: the page shows it unlinked, and linked once the entity appears. Both
+    layouts: write_catalog's (digests from its bytes) and any other JSON (from each entity)."""
+    import json
+
+    small = json.loads((ROOT / "tests/fixtures/catalog-small.json").read_text())
+    by_ref = {f"{e['kind']}:{e['metadata'].get('namespace', 'default')}/{e['metadata']['name']}".lower(): e
+              for e in small["entities"]}
+    user, target = next((e, r["targetRef"].lower()) for e in small["entities"] if e["kind"] == "Component"
+                        for r in e["relations"] if r["type"] == "dependsOn" and r["targetRef"].lower() in by_ref)
+    gone = by_ref[target]
+    # Only one-way relations to it: the others' JSON must not change when it goes.
+    for e in small["entities"]:
+        e["relations"] = [r for r in e["relations"] if r["targetRef"].lower() != target or e is user]
+    everything = list(small["entities"])
+
+    def write(entities, path):
+        doc = {**small, "entities": entities}
+        if writer == "write_catalog":   # its layout: sorted keys, two-space indent
+            path.write_bytes(jsonbytes.dumps(doc, indent=True))
+        else:
+            path.write_text(json.dumps(doc))
+        return path
+
+    cache = tmp_path / "cache"
+    nights = [[e for e in everything if e is not gone], everything, [e for e in everything if e is not gone]]
+    first = None
+    for n, entities in enumerate(nights):
+        cat = write(entities, tmp_path / f"c{n}.json")
+        warm = build_site(cat, tmp_path / "warm", progress=False, workers=1, cache_dir=cache)
+        first = first or warm
+        build_site(cat, tmp_path / f"cold-{n}", progress=False, workers=1, cache_dir=tmp_path / f"cold-cache-{n}")
+        incremental, cold = _keys(cache), _keys(tmp_path / f"cold-cache-{n}")
+        assert sorted(r for r in cold.keys() | incremental.keys() if incremental.get(r) != cold.get(r)) == []
+        if n:
+            assert 0 < warm["keys"] < first["keys"]
+        a, b = _files(tmp_path / "warm"), _files(tmp_path / f"cold-{n}")
+        assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == []

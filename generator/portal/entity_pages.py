@@ -27,6 +27,7 @@ from generator.portal.entity_page import EntityPageBuilder
 from generator.portal.html import html_title
 from generator.portal.index import ANN_REPO, PortalIndex
 from generator.portal.page_cache import PageCache
+from generator.portal.page_keys import shown
 
 # The shells: one at an entity page's depth, one at a namespace's resource page's
 # (resource_shards.py). Neither URL is a prefix of the other.
@@ -87,8 +88,8 @@ class EntityPages:
         src = env.loader.get_source(env, "entity.html")[0]
         self.salt = hashlib.sha256(f"{code_key}\0{shell.digest}\0{mermaid}\0{site_name}\0{src}".encode()).digest()
         self._seen: dict[str, bytes] = {}
-        # Keys are a function of catalog.json and the salt: the last build's, when both are
-        # the same (a night where nothing changed skips every walk and hash).
+        # The last build's keys that still hold (page_keys.known_keys): all of them when
+        # catalog.json is the same, else all but those an input change reaches.
         self.known_keys: dict[str, str | None] = {}
         self.keys: dict[str, str | None] = {}
 
@@ -150,20 +151,15 @@ class EntityPages:
         return h.hexdigest()
 
     def _neighbour(self, ref: str) -> bytes:
-        """What any page shows of ``ref``: its link, its table row, its diagram node."""
-        ix = self.ix
-        ent = ix.entities.get(ref)
-        if ent is None:
-            fields: Any = ("missing", ref)
-        else:
-            meta = ent.get("metadata") or {}
-            spec = ent.get("spec") if isinstance(ent.get("spec"), dict) else {}
-            owner = ix.owner(ref)
-            fields = (ref, ix.urls.get(ref), ix.title(ref), spec.get("type"), spec.get("lifecycle"),
-                      meta.get("description"), owner, owner and ix.title(owner), owner and ix.urls.get(owner),
-                      ix.ann(ref, ANN_REPO))
-        d = self._seen[ref] = hashlib.blake2b(repr(fields).encode(), digest_size=16).digest()
+        d = self._seen[ref] = shown(self.ix, ref)
         return d
+
+    def seed_shown(self, digests: dict[str, str]) -> None:
+        """What the last build computed of ``shown`` and still holds (page_keys.stale)."""
+        self._seen.update((r, bytes.fromhex(d)) for r, d in digests.items())
+
+    def shown_digests(self) -> dict[str, str]:
+        return {r: d.hex() for r, d in self._seen.items()}
 
     # -- writing -----------------------------------------------------------------------
     def write(self, site_dir: Path, refs: list[str], cache: PageCache | None, render_many) -> dict[str, int]:

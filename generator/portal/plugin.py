@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
 import logging
 import os
 import re
@@ -28,8 +27,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 
-from generator.catalog_json import CatalogFileError, load_catalog
-from generator.portal import data, pages
+from generator.catalog_json import CatalogBytes, CatalogFileError, load_catalog
+from generator.portal import data, page_keys, pages
 from generator.portal.entity_pages import (BODY_SENTINEL, RESOURCES_SHELL_SRC, RESOURCES_SHELL_URL, SHELL_ROOT,
                                            SHELL_SRC, SHELL_URL, TITLE_SENTINEL, EntityPages, Shell, code_digest)
 from generator.portal.assets import MERMAID_DEST, find_mermaid
@@ -65,6 +64,7 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
         self.preloaded: dict | None = None  # the catalog, when build_site has read it already
         self.preloaded_raw: bytes | None = None  # and its bytes, when build_site was given them
         self.catalog_sha: str | None = None
+        self.catalog_raw: bytes | None = None
         # build_site sets these: where finished pages are kept between builds (None: no
         # cache), and how entity pages are rendered (parallel.render_pages; None: here).
         self.cache_dir: Path | None = None
@@ -91,11 +91,18 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
         self.catalog_path = self.resolve_catalog(config)
         catalog, self.preloaded = self.preloaded, None
         raw, self.preloaded_raw = self.preloaded_raw, None
-        self.catalog_sha = hashlib.sha256(raw).hexdigest() if raw is not None else None
+        if raw is None:
+            try:
+                raw = self.catalog_path.read_bytes()
+            except OSError:
+                pass   # load_catalog says what is wrong with it
         try:
-            catalog = catalog or load_catalog(self.catalog_path)
+            catalog = catalog or load_catalog(self.catalog_path, None if raw is None else CatalogBytes(raw, False))
         except CatalogFileError as exc:
             raise PluginError(str(exc)) from None
+        # Kept to on_post_build: page_keys takes each entity's digest from these bytes.
+        self.catalog_raw = raw
+        self.catalog_sha = hashlib.sha256(raw or b"").hexdigest()
         # The catalog and its index live as long as the build and make no garbage: the
         # collector off while the index is built, then both frozen, so no collection walks
         # them again (M, 27,000 entities: the graph's new dicts set off 4 full collections
@@ -237,10 +244,14 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
             root = self.cache_dir or scratch
             cache = PageCache(root / "pages") if root else None
 
-            catalog_sha = self.catalog_sha or hashlib.sha256(self.catalog_path.read_bytes()).hexdigest()
             keys_file = root / "page-keys.json" if self.cache_dir else None
             if keys_file is not None:
-                writer.known_keys = _last_keys(keys_file, catalog_sha, writer.salt.hex())
+                inputs = page_keys.inputs_of(ix, self.catalog_raw)
+                salt = self._keys_salt(writer)
+                writer.known_keys = page_keys.known_keys(page_keys.load_state(keys_file), ix, self.catalog_sha,
+                                                         salt, inputs)
+                writer.seed_shown(inputs.shown)
+            self.catalog_raw = None
 
             def render(jobs):
                 render_pages(writer, jobs, cache, self.workers, show)
@@ -249,18 +260,22 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
                 shard_stats = writer.write_shards(site, cache, render)
                 self.stats = {k: self.stats.get(k, 0) + shard_stats.get(k, 0) for k in ("reused", "rendered")}
                 self.stats["shards"] = shard_stats["shards"]
+            self.stats["keys"] = len(writer.keys)   # computed, not carried over from the last build
             if self.catalog_gz:   # else build.py writes it, beside this build (the same bytes)
                 write_catalog_gz(self.catalog_path, site / "api" / "catalog.json.gz", cache)
             if cache is not None and self.cache_dir:
                 cache.prune(cache.used)
-                keys = writer.known_keys or writer.keys
-                tmp = keys_file.with_suffix(".tmp")
-                tmp.write_text(json.dumps({"catalog": catalog_sha, "salt": writer.salt.hex(), "keys": keys}))
-                os.replace(tmp, keys_file)
+                inputs.shown.update(writer.shown_digests())
+                page_keys.save_state(keys_file, self.catalog_sha, salt, inputs, {**writer.known_keys, **writer.keys})
         finally:
             if scratch is not None:
                 shutil.rmtree(scratch, ignore_errors=True)
             gc.unfreeze()
+
+    @staticmethod
+    def _keys_salt(writer: EntityPages) -> str:
+        shell = writer.resources_shell.digest if writer.resources_shell else ""
+        return f"{writer.salt.hex()}-{shell}"
 
     def on_build_error(self, error):
         self.last_error = error
@@ -275,18 +290,6 @@ class LookoutPlugin(BasePlugin[LookoutPluginConfig]):
 def _mkdir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def _last_keys(path: Path, catalog_sha: str, salt: str) -> dict:
-    """The page keys the last build computed, if it built this catalog.json with this salt."""
-    try:
-        doc = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(doc, dict) or doc.get("catalog") != catalog_sha or doc.get("salt") != salt:
-        return {}
-    keys = doc.get("keys")
-    return keys if isinstance(keys, dict) else {}
 
 
 def body_environment(theme_dirs: list[str]) -> jinja2.Environment:
