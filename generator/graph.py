@@ -33,7 +33,7 @@ class CatalogGraph:
         self.dangling = dangling or []
         # dependents_summary: the closure of a set of direct dependents, by that set.
         self._closures: dict[frozenset[str], tuple[tuple[str, ...], frozenset[str]]] = {}
-        self._dependents_adj: dict[str, tuple[str, ...]] | None = None
+        self._dependents_adj: _DirectDependents | None = None
         # Targets of one relation type, by relation then node: only for the relations the
         # group walks ask for again and again (parentOf, ownerOf), built as they are asked.
         self._targets: dict[str, dict[str, tuple[str, ...]]] = {}
@@ -214,7 +214,7 @@ class CatalogGraph:
         """
         ref = ref.lower()
         adj = self._dependent_adjacency()
-        direct = frozenset(adj.get(ref, ()))
+        direct = frozenset(adj[ref])
         if not direct:
             return 0, [], True
         hit = self._closures.get(direct)
@@ -224,7 +224,7 @@ class CatalogGraph:
             complete = True
             while queue and complete:
                 node = queue.popleft()
-                for target in adj.get(node, ()):
+                for target in adj[node]:
                     if target not in seen:
                         seen.add(target)
                         queue.append(target)
@@ -237,19 +237,16 @@ class CatalogGraph:
             return len(ordered) - 1, [r for r in ordered[:cap + 1] if r != ref][:cap], complete
         return len(ordered), list(ordered[:cap]), complete
 
-    def _dependent_adjacency(self) -> dict[str, tuple[str, ...]]:
-        """Each entity's direct dependents (DEPENDENTS_WALK edges only), built once.
+    def _dependent_adjacency(self) -> _DirectDependents:
+        """Each entity's direct dependents (DEPENDENTS_WALK edges only), each found once.
 
         A component's edges are mostly ``dependsOn`` its own hundreds of resources; walking
         them to find its few dependents, once per walk, was most of the site stage at
-        250,000 resources."""
+        250,000 resources. Found on first use, not for every node up front: a build whose
+        page keys mostly carry over walks from a few thousand entities (the whole table
+        was 0.8 s of such a build at L)."""
         if self._dependents_adj is None:
-            # One C-level set test per edge, not a generator over the walk's relations: at
-            # 250,000 Resources (1.5 M edges) 1.24 -> 0.6 s.
-            walk = frozenset(DEPENDENTS_WALK)
-            self._dependents_adj = {
-                node: deps for node, nbrs in self.g._succ.items()   # the plain dicts: faster than views
-                if (deps := tuple(t for t, keys in nbrs.items() if not walk.isdisjoint(keys)))}
+            self._dependents_adj = _DirectDependents(self.g._succ)
         return self._dependents_adj
 
     def dependencies(self, ref: str, transitive: bool = False) -> list[str]:
@@ -290,3 +287,21 @@ def dependency_cycles(relations: dict[str, set[tuple[str, str]]], limit: int = 1
                 if len(out) >= limit:
                     return sorted(out)
     return sorted(out)
+
+
+class _DirectDependents(dict):
+    """ref -> the entities with a DEPENDENTS_WALK edge from it, found on first use."""
+
+    _WALK = frozenset(DEPENDENTS_WALK)
+
+    def __init__(self, succ: dict):
+        super().__init__()
+        self._succ = succ   # the graph's plain adjacency dicts: faster than its views
+
+    def __missing__(self, ref: str) -> tuple[str, ...]:
+        nbrs = self._succ.get(ref)
+        # One C-level set test per edge, not a generator over the walk's relations: at
+        # 250,000 Resources (1.5 M edges) 1.24 -> 0.6 s for all of them.
+        walk = self._WALK
+        deps = self[ref] = tuple(t for t, keys in nbrs.items() if not walk.isdisjoint(keys)) if nbrs else ()
+        return deps
