@@ -21,7 +21,7 @@ their parent once per process), and
 the published site's bytes and files. "total" is the build as the build
 measures itself, "wall s" the child process from start to exit (Python's
 start-up and imports included). Warm scenarios repeat (--repeat),
-changing different repos each time, and report medians. In the same run,
+changing different repos each time, and report medians (of peak memory, the highest). In the same run,
 the baseline: a plain `mkdocs build` of as many minimal pages (entities +
 docs pages) kept out of the nav, and the ratio cold / plain. A table is
 printed and the figures are written as JSON (--json).
@@ -285,7 +285,7 @@ def table(results: dict) -> str:
     stages = []
     for r in rows.values():
         stages += [k for k in r["stages"] if k not in stages]
-    head = ["scenario", "runs", *stages, "wall s", "CPU s", "peak PSS MB", "peak RSS MB", "site MB", "files"]
+    head = ["scenario", "runs", *stages, "wall s", "CPU s", "peak PSS MiB", "peak RSS MiB", "site MiB", "files"]
     lines = [head]
     for name, r in rows.items():
         lines.append([name, str(r["runs"]), *(f"{r['stages'].get(k, 0):.1f}" for k in stages),
@@ -346,8 +346,8 @@ def main(argv: list[str] | None = None) -> None:
             r = run_build(org, site, cache)
             runs.append(r)
             side = " and ".join(f"{k} {v:.1f}" for k, v in r.get("parallel", {}).items())
-            print(f"  {scenario}: {r['wall']:.1f} s ({r['cpu_s']:.1f} CPU s), peak {r['peak_bytes'] / 2**20:.0f} MB PSS "
-                  f"({r['peak_rss_bytes'] / 2**20:.0f} MB RSS), "
+            print(f"  {scenario}: {r['wall']:.1f} s ({r['cpu_s']:.1f} CPU s), peak {r['peak_bytes'] / 2**20:.0f} MiB PSS "
+                  f"({r['peak_rss_bytes'] / 2**20:.0f} MiB RSS), "
                   + ", ".join(f"{k} {v:.1f}" for k, v in r["stages"].items())
                   + (f" ({side} side by side)" if side else ""), flush=True)
         results["scenarios"][scenario] = median_run(runs)
