@@ -6,9 +6,6 @@ neighbourhood (its relations, and for transitive lists the reachable set).
 """
 from __future__ import annotations
 
-import heapq
-from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
 import json
 from typing import Any
@@ -17,16 +14,16 @@ from urllib.parse import quote
 from markupsafe import Markup, escape
 
 from generator.portal import diagram
-from generator.portal.html import safe_url
-from generator.portal.index import (ANN_FILE, ANN_LINE, ANN_PAGERDUTY, ANN_REPO, KIND_ORDER,
-                                    PortalIndex, kind_label, split_ref)
+from generator.portal.group_summary import GroupSummaries, owned_counts_section
+from generator.portal.html import as_text, safe_url
+from generator.portal.index import (ANN_FILE, ANN_LINE, ANN_PAGERDUTY, ANN_REPO, PortalIndex, kind_label,
+                                    split_ref)
 
 DESCRIPTOR_RELATIONS_MAX = 200
 DESC_MAX = 140
 PROFILE_MEMBERS = 12   # members named in a team's profile; the Members table lists them all
 # Annotation keys (substrings) that name a team's or person's chat: slack.com/channel, ...
 CHAT_ANNOTATIONS = ("slack", "chat", "teams.microsoft", "mattermost", "discord")
-EM_DASH = "\u2014"
 
 
 # Relation -> (forward relation as graph/graph.json and the explorer name it, direction
@@ -61,9 +58,7 @@ class EntityPageBuilder:
         self._row = lru_cache(maxsize=65536)(self._row_html)
         self.link_html = lru_cache(maxsize=65536)(self._link_html)
         self._cell_link = lru_cache(maxsize=65536)(self._cell_link_html)
-        self._kind_type = _KindType(index)
-        self._groups: dict[str, GroupSummary] = {}
-        self._by_owner: dict[str, Counter] = {}
+        self.group_summary = GroupSummaries(index, self.list_cap)
 
     # -- pieces ---------------------------------------------------------------------
     def _link_html(self, ref: str, base: str) -> Markup:
@@ -92,15 +87,15 @@ class EntityPageBuilder:
         ent = self.ix.entity(ref) or {}
         spec = ent.get("spec") if isinstance(ent.get("spec"), dict) else {}
         meta = ent.get("metadata") or {}
-        desc = _str(meta.get("description"))
+        desc = as_text(meta.get("description"))
         if len(desc) > DESC_MAX:
             desc = desc[:DESC_MAX] + "\u2026"
         owner = self.ix.owner(ref)
         link = self._cell_link
         return (f'<tr data-ref="{escape(ref)}"><td>{link(ref, base)}</td>'
-                f"<td>{escape(kind_label(split_ref(ref)[0]))}</td><td>{escape(_str(spec.get('type')))}</td>"
+                f"<td>{escape(kind_label(split_ref(ref)[0]))}</td><td>{escape(as_text(spec.get('type')))}</td>"
                 f"<td>{link(owner, base) if owner else ''}</td>"
-                f"<td>{escape(_str(spec.get('lifecycle')))}</td><td>{escape(desc)}</td>")
+                f"<td>{escape(as_text(spec.get('lifecycle')))}</td><td>{escape(desc)}</td>")
 
     def table(self, sid: str, title: str, refs: list[str], base: str, *, anchors=(), note: str = "",
               via: dict[str, str] | None = None, empty: str = "None.", self_ref: str = "",
@@ -163,8 +158,8 @@ class EntityPageBuilder:
         v: dict[str, Any] = {
             "ref": ref, "kind": kind_label(str(ent.get("kind", kind))), "kind_lc": kind, "namespace": ns,
             "name": str(meta.get("name", name)), "title": ix.title(ref),
-            "type": _str(spec.get("type")), "lifecycle": _str(spec.get("lifecycle")),
-            "description": _str(meta.get("description")),
+            "type": as_text(spec.get("type")), "lifecycle": as_text(spec.get("lifecycle")),
+            "description": as_text(meta.get("description")),
             "tags": [str(t) for t in meta.get("tags") or [] if isinstance(t, (str, int))],
             "owner": self._owner_html(owner, base) if owner else None,
             "part_of": Markup(", ").join(link(s, base) for s in systems),
@@ -247,7 +242,7 @@ class EntityPageBuilder:
                              anchors=("consumesApi",), self_ref=ref, explore=(("consumesApi",), "out", 1)))
         elif kind == "group":
             gs = self.group_summary(ref)
-            out.append(self._owned_counts(ref, gs))
+            out.append(owned_counts_section(gs))
             out.append(t("owned", "Owned entities", gs.first_owned, base, anchors=("ownerOf",), via=gs.via,
                          total=gs.total,
                          self_ref=ref, note="Owned directly or through a sub-group.",
@@ -267,79 +262,27 @@ class EntityPageBuilder:
                          self_ref=ref, explore=(("partOf",), "in", 1)))
         return out
 
-    def group_summary(self, ref: str) -> GroupSummary:
-        """What a Group's page shows of the org below it (memoized: its page key asks first)."""
-        hit = self._groups.get(ref)
-        if hit is None:
-            g = self.ix.graph
-            parts = g.owned_parts(ref)
-            owners = [owner for owner, _ in parts]
-            owned = set().union(*(part for _, part in parts))
-            # Only the first rows are shown: the smallest list_cap of the set, not all of it
-            # sorted (the org's root group owns everything, and every group above an entity
-            # sorted it again: ~1 s of a build at 250,000 Resources).
-            first = heapq.nsmallest(self.list_cap, owned)
-            # Via: the first of the group and its sub-groups (in order) that owns it.
-            via = {r: next(o for o in owners if g.owns(o, r)) for r in first}
-            if len(owned) == sum(len(part) for _, part in parts):
-                # Each entity under one owner (the usual case): the counts are the owners'
-                # own counts added up, each entity counted once per build, not once per group
-                # above it.
-                counts: Counter = Counter()
-                for owner, part in parts:
-                    counts.update(self._owner_counts(owner, part))
-            else:
-                counts = Counter(map(self._kind_type.__getitem__, owned))
-            hit = self._groups[ref] = GroupSummary(first, len(owned), owners[1:], via, len(parts[0][1]),
-                                                   sorted(counts.items()))
-        return hit
-
-    def _owner_counts(self, owner: str, owned: tuple[str, ...]) -> Counter:
-        hit = self._by_owner.get(owner)
-        if hit is None:
-            hit = self._by_owner[owner] = Counter(map(self._kind_type.__getitem__, owned))
-        return hit
-
-    def _owned_counts(self, ref: str, gs: GroupSummary) -> dict[str, Any]:
-        """What a group owns, counted by kind and type (a fixed-size table, whatever it owns)."""
-        order = {kind_label(k): i for i, k in enumerate(KIND_ORDER)}
-        direct, counts, total = gs.direct, dict(gs.counts), gs.total
-        out = [f'<section class="lk-section" id="owned-counts" data-total="{total}">\n'
-               f'<h3>What this group owns <span class="lk-count">{total:,}</span></h3>\n'
-               f'<p class="lk-note">{direct:,} directly, {total - direct:,} through sub-groups.</p>\n']
-        if counts:
-            out.append("<table>\n<thead><tr><th>Kind</th><th>Type</th><th>Count</th></tr></thead>\n<tbody>")
-            for (k, ty), c in sorted(counts.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0])):
-                k, ty = escape(k), escape(ty)
-                out.append(f'<tr data-kind="{k}" data-type="{ty}"><td>{k}</td><td>{ty or EM_DASH}</td>'
-                           f'<td class="lk-num">{c:,}</td></tr>')
-            out.append("</tbody>\n</table>\n")
-        else:
-            out.append('<p class="lk-empty">Owns nothing.</p>\n')
-        out.append("</section>\n")
-        return {"id": "owned-counts", "anchors": [], "total": total, "html": Markup("".join(out))}
-
     def _links(self, meta: dict) -> list[dict[str, Any]]:
         out = []
         for link in meta.get("links") or []:
             if not isinstance(link, dict):
                 continue
-            url = _str(link.get("url"))
-            out.append({"title": _str(link.get("title")) or url, "url": safe_url(url), "text": url})
+            url = as_text(link.get("url"))
+            out.append({"title": as_text(link.get("title")) or url, "url": safe_url(url), "text": url})
         return out
 
     def _profile(self, kind: str, spec: dict, meta: dict, rel: dict[str, list[str]],
                  base: str) -> dict[str, Any]:
         """A group's or user's profile: e-mail, chat, and where it sits in the org."""
         profile = spec.get("profile") if isinstance(spec.get("profile"), dict) else {}
-        email = _str(profile.get("email"))
+        email = as_text(profile.get("email"))
         chat = []
         for key, value in sorted((meta.get("annotations") or {}).items()):
             if isinstance(value, str) and value and any(w in key.lower() for w in CHAT_ANNOTATIONS):
                 chat.append({"label": key, "text": value, "url": safe_url(value)})
         link = self.link_html
         join = Markup(", ").join
-        out = {"display_name": _str(profile.get("displayName")), "email": email,
+        out = {"display_name": as_text(profile.get("displayName")), "email": email,
                "email_url": safe_url(f"mailto:{email}") if email and "@" in email else None, "chat": chat}
         if kind == "group":
             out["parent"] = join(link(r, base) for r in rel.get("childOf", []))
@@ -359,11 +302,11 @@ class EntityPageBuilder:
         for b in blocks if isinstance(blocks, list) else []:
             if not isinstance(b, dict):
                 continue
-            where = f"{_str(b.get('file'))}:{_str(b.get('line'))}" if b.get("line") else _str(b.get("file"))
+            where = f"{as_text(b.get('file'))}:{as_text(b.get('line'))}" if b.get("line") else as_text(b.get("file"))
             url = safe_url(self.ix.source_url(repo, b.get("file"), b.get("line"))) if repo and b.get("file") else None
             cell = f'<a href="{escape(url)}" rel="noopener nofollow">{escape(where)}</a>' if url else escape(where)
-            rows.append(f"<tr><td><code>{escape(_str(b.get('address')))}</code></td>"
-                        f"<td>{escape(_str(b.get('type')))}</td><td>{cell}</td></tr>")
+            rows.append(f"<tr><td><code>{escape(as_text(b.get('address')))}</code></td>"
+                        f"<td>{escape(as_text(b.get('type')))}</td><td>{cell}</td></tr>")
         html = ('<section class="lk-section" id="terraform-blocks">\n'
                 f'<h3>Configured by <span class="lk-count">{len(rows):,}</span></h3>\n'
                 "<table>\n<thead><tr><th>Terraform block</th><th>Type</th><th>Where</th></tr></thead>\n<tbody>"
@@ -380,7 +323,7 @@ class EntityPageBuilder:
     def _problems(self, ref: str) -> list[dict[str, Any]]:
         out = []
         for p in self.ix.problems_by_ref.get(ref, ()):
-            out.append({"severity": _str(p.get("severity")), "message": _str(p.get("message")),
+            out.append({"severity": as_text(p.get("severity")), "message": as_text(p.get("message")),
                         "where": _where(p), "url": safe_url(self.ix.source_url(p.get("repo"), p.get("file"),
                                                                                p.get("line")))
                         if p.get("file") else None})
@@ -411,35 +354,6 @@ class EntityPageBuilder:
         return f
 
 
-@dataclass(frozen=True)
-class GroupSummary:
-    """A Group's walk over the org: what it owns through its sub-groups, and its counts."""
-    first_owned: list[str]      # the first list_cap of what it owns, sorted
-    total: int                  # how many it owns
-    subgroups: list[str]        # sorted, transitively
-    via: dict[str, str]         # for the first list_cap of owned: who of the group and its sub-groups owns it
-    direct: int                 # how many of owned the group owns itself
-    counts: list[tuple[tuple[str, str], int]]   # ((kind label, type), how many), sorted
-
-
-class _KindType(dict):
-    """ref -> (kind label, type) as a group's counts table shows it, filled on first use."""
-
-    def __init__(self, index: PortalIndex):
-        super().__init__()
-        self.ix = index
-        self.labels: dict[str, str] = {}
-
-    def __missing__(self, ref: str) -> tuple[str, str]:
-        # Once per entity of the org (250,000 at the largest): the kind's label looked up once.
-        kind = ref.partition(":")[0]
-        label = self.labels.get(kind)
-        if label is None:
-            label = self.labels[kind] = kind_label(kind)
-        v = self[ref] = (label, _str(self.ix.spec(ref, "type")))
-        return v
-
-
 def _text_markup(text: str) -> Markup:
     """Text for an element's content (never an attribute): only & < > need escaping."""
     return Markup(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
@@ -453,12 +367,6 @@ def _diagram_size(groups: list[tuple[str, list[str]]], cap: int) -> str:
     if nodes <= 12:
         return "m"
     return "l"
-
-
-def _str(value: Any) -> str:
-    if value is None or isinstance(value, (dict, list)):
-        return ""
-    return str(value)
 
 
 def _where(p: dict) -> str:

@@ -36,3 +36,10 @@ def safe_url(url: object) -> str | None:
 def html_title(text: str) -> str:
     """A title for mkdocs/material, which print ``page.title`` unescaped."""
     return str(escape(text))
+
+
+def as_text(value: object) -> str:
+    """A catalog value as a table cell's text: nothing for a missing value or a structure."""
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    return str(value)
