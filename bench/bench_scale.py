@@ -21,7 +21,8 @@ their parent once per process), and
 the published site's bytes and files. "total" is the build as the build
 measures itself, "wall s" the child process from start to exit (Python's
 start-up and imports included). Warm scenarios repeat (--repeat),
-changing different repos each time, and report medians (of peak memory, the highest). In the same run,
+changing different repos each time, and report medians (peak memory: the highest
+of the runs). In the same run,
 the baseline: a plain `mkdocs build` of as many minimal pages (entities +
 docs pages) kept out of the nav, and the ratio cold / plain. A table is
 printed and the figures are written as JSON (--json).
